@@ -1,0 +1,1 @@
+"""Readers: the only code that talks to the outside world. Each returns a Catalog."""

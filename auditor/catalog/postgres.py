@@ -1,0 +1,91 @@
+"""Live catalog reader: tables, columns and storage buckets, one query per kind of object."""
+
+from __future__ import annotations
+
+from auditor.catalog.connection import Session, SessionSettings, open_session
+from auditor.catalog.sql import query
+from auditor.model import Catalog, LiveBucket, LiveColumn, LiveTable, SkippedCheck
+
+CATALOG_QUERIES = {"pg_catalog": "tables_pg_catalog", "information_schema": "tables_information_schema"}
+
+
+def read_catalog(
+    url: str,
+    schemas: tuple[str, ...],
+    *,
+    environment: str,
+    catalog_source: str = "pg_catalog",
+    settings: SessionSettings | None = None,
+) -> Catalog:
+    """Read the live catalog; checks the role has no privilege for are listed as skipped."""
+    with open_session(url, environment, settings or SessionSettings()) as session:
+        tables = read_tables(session, schemas, catalog_source)
+        buckets, counts_available, skipped = read_buckets(session)
+        return Catalog(
+            tables=tables,
+            buckets=buckets,
+            object_counts_available=counts_available,
+            skipped=skipped,
+            server_version=session.server_version,
+        )
+
+
+def read_tables(session: Session, schemas: tuple[str, ...], catalog_source: str) -> tuple[LiveTable, ...]:
+    session.cursor.execute(query(CATALOG_QUERIES[catalog_source]), {"schemas": list(schemas)})
+    tables: list[LiveTable] = []
+    current: tuple[str, str, bool] | None = None
+    columns: list[LiveColumn] = []
+    for schema, name, partitioned, column, column_type, nullable in session.cursor:
+        if (schema, name, partitioned) != current:
+            if current:
+                tables.append(LiveTable(current[0], current[1], tuple(columns), current[2]))
+            current, columns = (schema, name, partitioned), []
+        if column is not None:
+            columns.append(LiveColumn(column, column_type, nullable))
+    if current:
+        tables.append(LiveTable(current[0], current[1], tuple(columns), current[2]))
+    return tuple(tables)
+
+
+def read_buckets(session: Session) -> tuple[tuple[LiveBucket, ...] | None, bool, tuple[SkippedCheck, ...]]:
+    """Buckets with object counts; what the role cannot read becomes a SkippedCheck."""
+    cursor = session.cursor
+    cursor.execute(query("capabilities"))
+    buckets_exist, buckets_readable, objects_exist, objects_readable = cursor.fetchone()
+    if not buckets_exist:
+        return None, False, (SkippedCheck("buckets", "the database has no storage.buckets table"),)
+    if not buckets_readable:
+        reason = f"role {session.role} has no SELECT privilege on storage.buckets"
+        return None, False, (SkippedCheck("buckets", reason),)
+
+    counts: dict[str, tuple[int, int]] = {}
+    skipped: tuple[SkippedCheck, ...] = ()
+    if objects_exist and objects_readable:
+        cursor.execute(query("bucket_objects"))
+        counts = {bucket_id: (count, size) for bucket_id, count, size in cursor}
+    else:
+        reason = (
+            f"role {session.role} has no SELECT privilege on storage.objects"
+            if objects_exist
+            else "the database has no storage.objects table"
+        )
+        skipped = (SkippedCheck("bucket object counts (legacy buckets in use)", reason),)
+    counts_available = not skipped
+
+    cursor.execute(query("buckets"))
+    buckets = tuple(_bucket(row[0], counts, counts_available) for row in cursor)
+    return buckets, counts_available, skipped
+
+
+def _bucket(row: dict, counts: dict[str, tuple[int, int]], counts_available: bool) -> LiveBucket:
+    mime_types = row.get("allowed_mime_types")
+    count, size = counts.get(row["id"], (0, 0)) if counts_available else (None, None)
+    return LiveBucket(
+        id=row["id"],
+        name=row.get("name") or row["id"],
+        public=bool(row.get("public")),
+        file_size_limit=row.get("file_size_limit"),
+        allowed_mime_types=tuple(sorted(mime_types)) if mime_types else None,
+        object_count=count,
+        total_bytes=size,
+    )

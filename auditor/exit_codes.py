@@ -1,0 +1,21 @@
+"""Exit codes of the `auditor` command, defined once.
+
+They are part of the public interface (nightly CI jobs branch on them), so they never change.
+"""
+
+OK = 0
+"""No drift at or above the `--fail-on` severity."""
+
+DRIFT = 1
+"""Drift at or above the `--fail-on` severity was found."""
+
+USAGE = 2
+"""Bad command line, bad inventory.yaml, unknown environment or missing credentials."""
+
+UNREACHABLE = 3
+"""The database (or API) could not be reached or read; no verdict was reached."""
+
+HELP_TEXT = (
+    "Exit codes: 0 no drift at or above --fail-on; 1 drift found; "
+    "2 usage or inventory error; 3 database cannot be reached or read."
+)

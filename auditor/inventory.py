@@ -1,0 +1,505 @@
+"""inventory.yaml -> Inventory, with every problem reported by file, line, column and key path.
+
+Validation walks PyYAML's node tree rather than the loaded dict, so that each problem can
+point at its exact place and duplicate keys (which a plain load silently merges) are caught.
+All problems are collected before raising, so one run of `auditor validate` lists them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+
+from auditor import yaml_nodes as yn
+from auditor.errors import InventoryError, Problem
+from auditor.model import (
+    BUCKET_STATUSES,
+    BucketSpec,
+    DeclaredColumn,
+    Environment,
+    Group,
+    Inventory,
+    TableSpec,
+)
+from auditor.sizes import SIZE_HELP, parse_size
+
+MAX_INVENTORY_BYTES = 10 * 1024 * 1024
+MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
+
+TOP_KEYS = ("version", "project", "schemas", "docs", "groups", "tables", "buckets", "environments")
+DOCS_KEYS = ("folder", "naming")
+GROUP_KEYS = ("title", "docs")
+TABLE_KEYS = ("group", "description", "columns", "doc")
+BUCKET_KEYS = ("group", "description", "public", "file_size_limit", "allowed_mime_types", "status", "doc")
+BUCKET_CHECKED_KEYS = ("public", "file_size_limit", "allowed_mime_types")
+ENVIRONMENT_KEYS = ("database_url", "description")
+
+_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+_LITERAL_PASSWORD = re.compile(r"://[^/:@\s]*:([^@\s]+)@\[?([^/:?\s\]]*)")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def load_inventory(path: str | os.PathLike[str]) -> Inventory:
+    """Read and validate an inventory file; raise InventoryError listing every problem."""
+    file = str(path)
+    text = _read_text(Path(path), file)
+    try:
+        root = yn.compose(text)
+    except yn.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = getattr(error, "problem", None) or str(error)
+        raise InventoryError([Problem(file, line, column, "", f"invalid YAML: {problem}")]) from None
+    if root is None:
+        raise InventoryError([Problem(file, 1, 1, "", "the inventory is empty")])
+    validator = _Validator(file)
+    inventory = validator.inventory(root)
+    if validator.problems:
+        raise InventoryError(sorted(validator.problems, key=lambda p: (p.line, p.column)))
+    return inventory
+
+
+def _read_text(path: Path, file: str) -> str:
+    def fail(message: str) -> InventoryError:
+        return InventoryError([Problem(file, 1, 1, "", message)])
+
+    try:
+        if path.is_dir():
+            raise fail("is a directory, not an inventory file")
+        size = path.stat().st_size
+        if size > MAX_INVENTORY_BYTES:
+            raise fail(f"file is {size:,} bytes; an inventory must be under {MAX_INVENTORY_BYTES:,}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("file not found (use --inventory PATH)") from None
+    except PermissionError:
+        raise fail("permission denied reading the file") from None
+    except OSError as error:
+        raise fail(f"cannot read the file: {error.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise InventoryError(
+            [Problem(file, line, column, "", "not valid UTF-8 text (save the file as UTF-8)")]
+        ) from None
+
+
+class _Validator:
+    """Turns a node tree into an Inventory, collecting problems instead of stopping at the first."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    # --- reporting ---------------------------------------------------------------------
+
+    def problem(self, node: yn.Node, path: str, message: str) -> None:
+        line, column = yn.position(node)
+        self.problems.append(Problem(self.file, line, column, path, message))
+
+    # --- generic shapes ----------------------------------------------------------------
+
+    def mapping(
+        self, node: yn.Node, path: str, allowed: tuple[str, ...] | None = None
+    ) -> dict[str, tuple[yn.Node, yn.Node]] | None:
+        """Entries of a mapping node by key; reports wrong shape, duplicates and unknown keys."""
+        if not isinstance(node, yn.MappingNode):
+            self.problem(node, path, f"expected a mapping (key: value), got {_describe(node)}")
+            return None
+        entries: dict[str, tuple[yn.Node, yn.Node]] = {}
+        for key, value in yn.merged_pairs(node):
+            if not isinstance(key, yn.ScalarNode):
+                self.problem(key, path, "keys must be plain text")
+                continue
+            name = key.value
+            here = f"{path}.{name}" if path else name
+            if name in entries and key in {k for k, _ in node.value}:
+                first_line = yn.position(entries[name][0])[0]
+                self.problem(key, here, f"duplicate key {name!r} (first defined on line {first_line})")
+                continue
+            if allowed is not None and name not in allowed:
+                self.problem(key, here, _unknown_key(name, allowed))
+                continue
+            entries[name] = (key, value)
+        return entries
+
+    def scalar(self, node: yn.Node, path: str, expected: str) -> object:
+        if not isinstance(node, yn.ScalarNode):
+            self.problem(node, path, f"expected {expected}, got {_describe(node)}")
+            return _INVALID
+        try:
+            return yn.scalar_value(node)
+        except (yn.YAMLError, ValueError):
+            self.problem(node, path, f"expected {expected}, got {node.value!r}")
+            return _INVALID
+
+    def text(self, node: yn.Node, path: str, *, allow_empty: bool = False) -> str | None:
+        value = self.scalar(node, path, "text")
+        if value is _INVALID:
+            return None
+        if isinstance(value, (bool, int, float)) or value is None:
+            self.problem(node, path, f"expected text, got {_describe(node)} (quote it)")
+            return None
+        if not allow_empty and not str(value).strip():
+            self.problem(node, path, "expected non-empty text")
+            return None
+        return str(value)
+
+    def boolean(self, node: yn.Node, path: str) -> bool | None:
+        value = self.scalar(node, path, "true or false")
+        if value is _INVALID:
+            return None
+        if not isinstance(value, bool):
+            self.problem(node, path, f"expected true or false, got {node.value!r}")
+            return None
+        return value
+
+    def text_list(self, node: yn.Node, path: str) -> list[tuple[yn.Node, str]] | None:
+        if not isinstance(node, yn.SequenceNode):
+            self.problem(node, path, f"expected a list of text, got {_describe(node)}")
+            return None
+        items = []
+        for index, item in enumerate(node.value):
+            value = self.text(item, f"{path}[{index}]")
+            if value is not None:
+                items.append((item, value))
+        return items
+
+    def doc_ref(self, node: yn.Node, path: str) -> str | bool:
+        value = self.scalar(node, path, "a doc file name, true or false")
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if value is not _INVALID:
+            self.problem(node, path, f"expected a doc file name, true or false, got {node.value!r}")
+        return False
+
+    def range_(self, node: yn.Node, path: str) -> tuple[int, int] | None:
+        value = self.scalar(node, path, "a number range like 10-19")
+        match = _RANGE.match(value) if isinstance(value, str) else None
+        if not match:
+            if value is not _INVALID:
+                self.problem(node, path, f"expected a number range like 10-19, got {node.value!r}")
+            return None
+        low, high = int(match.group(1)), int(match.group(2))
+        if low > high:
+            self.problem(node, path, f"range {node.value!r} starts after it ends")
+            return None
+        return low, high
+
+    # --- sections ----------------------------------------------------------------------
+
+    def inventory(self, root: yn.Node) -> Inventory:
+        top = self.mapping(root, "", TOP_KEYS) or {}
+        if "version" in top:
+            version = self.scalar(top["version"][1], "version", "1")
+            if version is not _INVALID and (isinstance(version, bool) or version != 1):
+                self.problem(
+                    top["version"][1],
+                    "version",
+                    f"unsupported version {top['version'][1].value!r}; expected 1",
+                )
+        project = self.text(top["project"][1], "project") if "project" in top else None
+        schemas = self.schemas(top["schemas"][1]) if "schemas" in top else ("public",)
+        docs_folder, naming = self.docs(top["docs"][1]) if "docs" in top else (None, ())
+        groups = self.groups(top["groups"][1]) if "groups" in top else ()
+        known_groups = {g.key for g in groups}
+        tables = self.tables(top["tables"][1], schemas, known_groups) if "tables" in top else ()
+        buckets = self.buckets(top["buckets"][1], known_groups) if "buckets" in top else ()
+        environments = self.environments(top["environments"][1]) if "environments" in top else ()
+        if not top and isinstance(root, yn.MappingNode):
+            self.problem(root, "", "the inventory declares nothing (expected tables, buckets, ...)")
+        return Inventory(
+            path=self.file,
+            project=project or "",
+            schemas=schemas,
+            tables=tables,
+            buckets=buckets,
+            groups=groups,
+            environments=environments,
+            docs_folder=docs_folder,
+            naming=naming,
+        )
+
+    def schemas(self, node: yn.Node) -> tuple[str, ...]:
+        items = self.text_list(node, "schemas")
+        if items is None:
+            return ("public",)
+        if not items:
+            self.problem(node, "schemas", "expected at least one schema")
+            return ("public",)
+        seen: list[str] = []
+        for item, name in items:
+            if name in seen:
+                self.problem(item, "schemas", f"schema {name!r} is listed twice")
+            else:
+                seen.append(name)
+        return tuple(seen)
+
+    def docs(self, node: yn.Node) -> tuple[str | None, tuple]:
+        entries = self.mapping(node, "docs", DOCS_KEYS) or {}
+        folder = self.text(entries["folder"][1], "docs.folder") if "folder" in entries else None
+        naming: list[tuple[tuple[int, int], str]] = []
+        if "naming" in entries:
+            for name, (key, value) in (self.mapping(entries["naming"][1], "docs.naming") or {}).items():
+                path = f"docs.naming.{name}"
+                bounds = self.range_(key, path)
+                topic = self.text(value, path)
+                if bounds is None or topic is None:
+                    continue
+                clash = next((r for r, _ in naming if r[0] <= bounds[1] and bounds[0] <= r[1]), None)
+                if clash:
+                    self.problem(key, path, f"range {name} overlaps {clash[0]:02d}-{clash[1]:02d}")
+                    continue
+                naming.append((bounds, topic))
+        return folder, tuple(naming)
+
+    def groups(self, node: yn.Node) -> tuple[Group, ...]:
+        groups = []
+        for name, (_, value) in (self.mapping(node, "groups") or {}).items():
+            path = f"groups.{name}"
+            entries = self.mapping(value, path, GROUP_KEYS)
+            if entries is None:
+                continue
+            if "title" not in entries:
+                self.problem(value, path, "missing required key 'title'")
+            title = self.text(entries["title"][1], f"{path}.title") if "title" in entries else None
+            doc_range = self.range_(entries["docs"][1], f"{path}.docs") if "docs" in entries else None
+            groups.append(Group(key=name, title=title or name, doc_range=doc_range))
+        return tuple(groups)
+
+    def group_ref(self, entries: dict, path: str, known_groups: set[str]) -> str | None:
+        if "group" not in entries:
+            return None
+        node = entries["group"][1]
+        group = self.text(node, f"{path}.group")
+        if group is not None and known_groups and group not in known_groups:
+            self.problem(node, f"{path}.group", _unknown_name("group", group, known_groups))
+        return group
+
+    def tables(self, node: yn.Node, schemas: tuple[str, ...], known_groups: set[str]) -> tuple[TableSpec, ...]:
+        tables: list[TableSpec] = []
+        seen: dict[tuple[str, str], int] = {}
+        for name, (key, value) in (self.mapping(node, "tables") or {}).items():
+            path = f"tables.{name}"
+            schema, _, table = name.rpartition(".")
+            schema = schema or schemas[0]
+            if schema not in schemas:
+                self.problem(key, path, f"schema {schema!r} is not audited (schemas: {', '.join(schemas)})")
+            if len(table.encode()) > MAX_IDENTIFIER_BYTES:
+                self.problem(key, path, f"table name is longer than {MAX_IDENTIFIER_BYTES} bytes")
+            if (schema, table) in seen:
+                self.problem(
+                    key,
+                    path,
+                    f"duplicate table {schema}.{table} (first defined on line {seen[(schema, table)]})",
+                )
+                continue
+            seen[(schema, table)] = yn.position(key)[0]
+            entries = {} if _is_null(value) else self.mapping(value, path, TABLE_KEYS)
+            if entries is None:
+                continue
+            count, columns = (
+                self.columns(entries["columns"][1], f"{path}.columns") if "columns" in entries else (None, None)
+            )
+            tables.append(
+                TableSpec(
+                    schema=schema,
+                    name=table,
+                    group=self.group_ref(entries, path, known_groups),
+                    description=self.description(entries, path),
+                    column_count=count,
+                    columns=columns,
+                    doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
+                    line=yn.position(key)[0],
+                )
+            )
+        return tuple(tables)
+
+    def description(self, entries: dict, path: str) -> str:
+        if "description" not in entries:
+            return ""
+        return self.text(entries["description"][1], f"{path}.description", allow_empty=True) or ""
+
+    def columns(self, node: yn.Node, path: str) -> tuple[int | None, tuple[DeclaredColumn, ...] | None]:
+        if isinstance(node, yn.ScalarNode):
+            value = self.scalar(node, path, "a column count or a list of column names")
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                return value, None
+            if value is not _INVALID:
+                self.problem(
+                    node,
+                    path,
+                    f"expected a column count (a whole number) or a list of column names, got {node.value!r}",
+                )
+            return None, None
+        if not isinstance(node, yn.SequenceNode):
+            self.problem(node, path, f"expected a column count or a list of column names, got {_describe(node)}")
+            return None, None
+        columns: list[DeclaredColumn] = []
+        for index, item in enumerate(node.value):
+            column = self.column(item, f"{path}[{index}]")
+            if column is None:
+                continue
+            if any(c.name == column.name for c in columns):
+                self.problem(item, f"{path}[{index}]", f"column {column.name!r} is listed twice")
+                continue
+            columns.append(column)
+        return None, tuple(columns)
+
+    def column(self, node: yn.Node, path: str) -> DeclaredColumn | None:
+        if isinstance(node, yn.MappingNode):
+            entries = self.mapping(node, path) or {}
+            if len(entries) != 1:
+                self.problem(node, path, "expected one 'name: type' pair per list item")
+                return None
+            ((name, (_, type_node)),) = entries.items()
+            column_type = self.text(type_node, f"{path}.{name}")
+            return DeclaredColumn(name, column_type) if column_type else None
+        name = self.text(node, path)
+        return DeclaredColumn(name) if name else None
+
+    def buckets(self, node: yn.Node, known_groups: set[str]) -> tuple[BucketSpec, ...]:
+        buckets: list[BucketSpec] = []
+        for name, (key, value) in (self.mapping(node, "buckets") or {}).items():
+            path = f"buckets.{name}"
+            entries = {} if _is_null(value) else self.mapping(value, path, BUCKET_KEYS)
+            if entries is None:
+                continue
+            public = self.boolean(entries["public"][1], f"{path}.public") if "public" in entries else None
+            limit = (
+                self.size(entries["file_size_limit"][1], f"{path}.file_size_limit")
+                if "file_size_limit" in entries
+                else None
+            )
+            mime_types = (
+                self.mime_types(entries["allowed_mime_types"][1], f"{path}.allowed_mime_types")
+                if "allowed_mime_types" in entries
+                else None
+            )
+            status = "active"
+            if "status" in entries:
+                status_node = entries["status"][1]
+                status = self.text(status_node, f"{path}.status") or "active"
+                if status not in BUCKET_STATUSES:
+                    self.problem(
+                        status_node,
+                        f"{path}.status",
+                        f"expected one of {', '.join(BUCKET_STATUSES)}, got {status!r}",
+                    )
+                    status = "active"
+            buckets.append(
+                BucketSpec(
+                    id=name,
+                    group=self.group_ref(entries, path, known_groups),
+                    description=self.description(entries, path),
+                    public=bool(public),
+                    file_size_limit=limit,
+                    allowed_mime_types=mime_types,
+                    status=status,
+                    doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
+                    declared=frozenset(k for k in BUCKET_CHECKED_KEYS if k in entries),
+                    line=yn.position(key)[0],
+                )
+            )
+        return tuple(buckets)
+
+    def size(self, node: yn.Node, path: str) -> int | None:
+        value = self.scalar(node, path, SIZE_HELP)
+        if value is None or value is _INVALID:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            self.problem(node, path, f"expected {SIZE_HELP}, got {node.value!r}")
+            return None
+        if isinstance(value, int):
+            if value < 0:
+                self.problem(node, path, f"a size cannot be negative, got {value}")
+                return None
+            return value
+        try:
+            return parse_size(value)
+        except ValueError as error:
+            self.problem(node, path, str(error))
+            return None
+
+    def mime_types(self, node: yn.Node, path: str) -> tuple[str, ...] | None:
+        if _is_null(node):
+            return None
+        items = self.text_list(node, path)
+        if items is None:
+            return None
+        for item, mime in items:
+            if "/" not in mime:
+                self.problem(item, path, f"{mime!r} is not a MIME type like image/png or image/*")
+        return tuple(sorted({mime for _, mime in items}))
+
+    def environments(self, node: yn.Node) -> tuple[Environment, ...]:
+        environments = []
+        for name, (_, value) in (self.mapping(node, "environments") or {}).items():
+            path = f"environments.{name}"
+            entries = self.mapping(value, path, ENVIRONMENT_KEYS)
+            if entries is None:
+                continue
+            url = None
+            if "database_url" not in entries:
+                self.problem(value, path, "missing required key 'database_url' (e.g. ${PROD_DATABASE_URL})")
+            else:
+                url_node = entries["database_url"][1]
+                url = self.text(url_node, f"{path}.database_url")
+                if url and _has_literal_secret(url):
+                    self.problem(
+                        url_node,
+                        f"{path}.database_url",
+                        "contains a literal password; reference an environment variable instead, "
+                        "e.g. ${PROD_DATABASE_URL}",
+                    )
+            environments.append(Environment(name=name, database_url=url, description=self.description(entries, path)))
+        return tuple(environments)
+
+
+class _Invalid:
+    """Marks a value that failed validation (distinct from a YAML null)."""
+
+
+_INVALID = _Invalid()
+
+
+def _is_null(node: yn.Node) -> bool:
+    return isinstance(node, yn.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _describe(node: yn.Node) -> str:
+    if isinstance(node, yn.MappingNode):
+        return "a mapping"
+    if isinstance(node, yn.SequenceNode):
+        return "a list"
+    kind = node.tag.rsplit(":", 1)[-1]
+    names = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "null": "null"}
+    return f"{names.get(kind, kind)} {node.value!r}" if kind != "null" else "null"
+
+
+def _unknown_key(name: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
+    return f"unknown key {name!r}{hint}"
+
+
+def _unknown_name(kind: str, name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(known))}"
+    return f"unknown {kind} {name!r}{hint}"
+
+
+def _has_literal_secret(url: str) -> bool:
+    """True when the URL spells out a password for a non-loopback host outside a ${VAR}."""
+    for match in _LITERAL_PASSWORD.finditer(url):
+        password, host = match.groups()
+        if not password.startswith("${") and host not in _LOOPBACK_HOSTS:
+            return True
+    return False
