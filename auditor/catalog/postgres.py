@@ -48,33 +48,48 @@ def read_tables(session: Session, schemas: tuple[str, ...], catalog_source: str)
 
 
 def read_buckets(session: Session) -> tuple[tuple[LiveBucket, ...] | None, bool, tuple[SkippedCheck, ...]]:
-    """Buckets with object counts; what the role cannot read becomes a SkippedCheck."""
+    """Buckets with object counts; what the role cannot fully read becomes a SkippedCheck."""
     cursor = session.cursor
     cursor.execute(query("capabilities"))
-    buckets_exist, buckets_readable, objects_exist, objects_readable = cursor.fetchone()
-    if not buckets_exist:
-        return None, False, (SkippedCheck("buckets", "the database has no storage.buckets table"),)
-    if not buckets_readable:
-        reason = f"role {session.role} has no SELECT privilege on storage.buckets"
-        return None, False, (SkippedCheck("buckets", reason),)
+    (
+        buckets_exist,
+        buckets_readable,
+        buckets_filtered,
+        objects_exist,
+        objects_readable,
+        objects_filtered,
+    ) = cursor.fetchone()
+    problem = _unreadable("storage.buckets", session.role, buckets_exist, buckets_readable, buckets_filtered)
+    if problem:
+        return None, False, (SkippedCheck("buckets", problem),)
 
     counts: dict[str, tuple[int, int]] = {}
     skipped: tuple[SkippedCheck, ...] = ()
-    if objects_exist and objects_readable:
+    problem = _unreadable("storage.objects", session.role, objects_exist, objects_readable, objects_filtered)
+    if problem:
+        skipped = (SkippedCheck("bucket object counts (legacy buckets in use)", problem),)
+    else:
         cursor.execute(query("bucket_objects"))
         counts = {bucket_id: (count, size) for bucket_id, count, size in cursor}
-    else:
-        reason = (
-            f"role {session.role} has no SELECT privilege on storage.objects"
-            if objects_exist
-            else "the database has no storage.objects table"
-        )
-        skipped = (SkippedCheck("bucket object counts (legacy buckets in use)", reason),)
     counts_available = not skipped
 
     cursor.execute(query("buckets"))
     buckets = tuple(_bucket(row[0], counts, counts_available) for row in cursor)
     return buckets, counts_available, skipped
+
+
+def _unreadable(table: str, role: str, exists: bool, readable: bool, row_filtered: bool) -> str | None:
+    """Why `table` cannot be read completely by `role`, or None when it can."""
+    if not exists:
+        return f"the database has no {table} table"
+    if not readable:
+        return f"role {role} has no SELECT privilege on {table}"
+    if row_filtered:
+        return (
+            f"row level security on {table} applies to role {role}, so rows may be hidden from it "
+            "(use a role with BYPASSRLS, such as postgres or service_role on Supabase)"
+        )
+    return None
 
 
 def _bucket(row: dict, counts: dict[str, tuple[int, int]], counts_available: bool) -> LiveBucket:

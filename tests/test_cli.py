@@ -1,0 +1,97 @@
+"""The command line as a user meets it: clear errors, documented exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from tests.conftest import INVENTORY, run_auditor
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_validate_repository_inventory() -> None:
+    result = run_auditor("validate")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "inventory.yaml: valid (26 tables, 10 buckets, 3 environments)"
+
+
+def test_validate_broken_copy_lists_each_problem_with_its_line(tmp_path: Path) -> None:
+    lines = INVENTORY.read_text().splitlines()
+    profiles = lines.index("  profiles:")
+    lines[profiles + 3] = "    colums: 7"  # typo of `columns`
+    lines.insert(lines.index("  user_roles:"), "  jobs: {}")  # jobs is declared again further down
+    limit = lines.index("    file_size_limit: 10MB")
+    lines[limit] = "    file_size_limit: 10 XB"
+    broken = tmp_path / "inventory.yaml"
+    broken.write_text("\n".join(lines) + "\n")
+
+    result = run_auditor("validate", "--inventory", str(broken))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    err = result.stderr
+    assert err.startswith("error: 3 problems in the inventory:")
+    assert f"{broken}:{profiles + 4}:5: tables.profiles.colums: unknown key 'colums'; did you mean 'columns'?" in err
+    jobs_again = next(i for i, line in enumerate(lines) if line == "  jobs:") + 1
+    assert f"{broken}:{jobs_again}:3: tables.jobs: duplicate key 'jobs' (first defined on line" in err
+    assert f"{broken}:{limit + 1}:22: buckets.reference_images.file_size_limit: '10 XB' is not a size" in err
+
+
+def test_unknown_environment() -> None:
+    result = run_auditor("audit", "--env", "produciton")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: Unknown environment 'produciton' (environments in inventory.yaml: prod, staging, local).\n"
+    )
+
+
+def test_missing_credentials_name_the_variable() -> None:
+    result = run_auditor("audit", "--env", "prod")
+    assert result.returncode == 2
+    assert "Environment 'prod' needs the environment variable OURVIDZ_PROD_DATABASE_URL" in result.stderr
+
+
+def test_no_environment_chosen() -> None:
+    result = run_auditor("audit")
+    assert result.returncode == 2
+    assert "Choose an environment with --env" in result.stderr
+
+
+def test_unreachable_database_exits_3_without_the_password() -> None:
+    port = closed_port()
+    url = f"postgresql://auditor:s3cret-pw@127.0.0.1:{port}/postgres"
+    result = run_auditor("audit", "--env", "staging", env={"OURVIDZ_STAGING_DATABASE_URL": url})
+    assert result.returncode == 3
+    assert f"environment 'staging' at auditor@127.0.0.1:{port}/postgres" in result.stderr
+    assert "Likely fix: is the server running" in result.stderr
+    assert "s3cret-pw" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""  # no report that could pass for a result
+
+
+def test_missing_database_exits_3(server: str) -> None:
+    result = run_auditor("audit", "--db-url", "postgresql://postgres@127.0.0.1:5432/auditor_no_such_db")
+    assert result.returncode == 3
+    assert 'database "auditor_no_such_db" does not exist' in result.stderr
+    assert "check the database and role names" in result.stderr
+
+
+def test_unwritable_output_is_a_usage_error(ourvidz_db: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run_auditor("audit", "--db-url", ourvidz_db, "--output", str(blocker / "report.md"))
+    assert result.returncode == 2
+    assert "Cannot write the report to" in result.stderr
+
+
+def test_help_documents_exit_codes_and_examples() -> None:
+    result = run_auditor("audit", "--help")
+    assert result.returncode == 0
+    flat = " ".join(result.stdout.split())
+    assert "auditor audit --env prod" in flat
+    assert "0 no drift at or above --fail-on; 1 drift found; 2 usage or inventory error; 3 database" in flat
+    assert run_auditor("--version").stdout.startswith("auditor ")

@@ -1,0 +1,228 @@
+"""inventory.yaml loading and validation: every problem with file, line, column and key path."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from auditor.errors import InventoryError
+from auditor.inventory import load_inventory
+from auditor.model import DeclaredColumn
+from tests.conftest import INVENTORY
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_repository_inventory_is_the_complete_seed() -> None:
+    inventory = load_inventory(INVENTORY)
+    assert inventory.project == "OurVidz"
+    assert len(inventory.tables) == 26
+    assert len(inventory.buckets) == 10
+    assert {e.name for e in inventory.environments} == {"prod", "staging", "local"}
+    tables = {t.name: t for t in inventory.tables}
+    counted = {name: t.column_count for name, t in tables.items() if t.column_count is not None}
+    assert counted == {
+        "profiles": 7,
+        "user_roles": 4,
+        "user_activity_log": 9,
+        "api_providers": 12,
+        "api_models": 19,
+        "model_config_history": 8,
+        "model_performance_logs": 11,
+        "model_test_results": 30,
+        "negative_prompts": 10,
+        "enhancement_presets": 13,
+        "compel_configs": 10,
+        "user_collections": 6,
+        "workspace_assets": 18,
+        "scenes": 10,
+        "projects": 14,
+        "prompt_ab_tests": 13,
+        "usage_logs": 8,
+        "admin_development_progress": 14,
+    }
+    assert all(t.group and t.description for t in inventory.tables)
+    assert tables["jobs"].doc == "30-jobs.md"
+    assert tables["messages"].doc == "20-conversations_messages.md"
+    buckets = {b.id: b for b in inventory.buckets}
+    assert buckets["reference_images"].file_size_limit == 10 * 1024 * 1024
+    assert buckets["avatars"].public is True and buckets["avatars"].file_size_limit is None
+    assert "file_size_limit" in buckets["avatars"].declared
+    assert {b.id for b in inventory.buckets if b.status == "legacy"} == {
+        "image_high",
+        "sdxl_image_fast",
+        "sdxl_image_high",
+        "video_high",
+    }
+    assert inventory.naming[2] == ((20, 29), "Conversations and messaging")
+
+
+def test_no_secret_in_repository_inventory() -> None:
+    inventory = load_inventory(INVENTORY)
+    for environment in inventory.environments:
+        if environment.name != "local":
+            assert environment.database_url.startswith("${")
+
+
+def test_columns_as_names_and_types(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        tables:
+          profiles:
+            columns:
+              - id: uuid
+              - username
+              - created_at: timestamptz
+          auth.users: {}
+        schemas: [public, auth]
+        """,
+    )
+    inventory = load_inventory(path)
+    profiles, users = inventory.tables
+    assert profiles.columns == (
+        DeclaredColumn("id", "uuid"),
+        DeclaredColumn("username"),
+        DeclaredColumn("created_at", "timestamptz"),
+    )
+    assert profiles.column_count is None
+    assert (users.schema, users.name) == ("auth", "users")
+
+
+def test_broken_inventory_lists_every_problem_with_its_place(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        tables:
+          profiles:
+            colums: 7
+          jobs:
+            columns: seven
+          profiles:
+            columns: 7
+        buckets:
+          avatars:
+            public: yes please
+            file_size_limit: 10 XB
+          videos:
+            file_size_limit: -1
+            status: retired
+        docs:
+          naming:
+            10-19: core
+            15-25: overlapping
+            30-20: backwards
+        """,
+    )
+    found = problems(path)
+    file = str(path)
+    assert found == [
+        f"{file}:3:5: tables.profiles.colums: unknown key 'colums'; did you mean 'columns'?",
+        f"{file}:5:14: tables.jobs.columns: expected a column count (a whole number) or a list of column names,"
+        " got 'seven'",
+        f"{file}:6:3: tables.profiles: duplicate key 'profiles' (first defined on line 2)",
+        f"{file}:10:13: buckets.avatars.public: expected true or false, got 'yes please'",
+        f"{file}:11:22: buckets.avatars.file_size_limit: '10 XB' is not a size in bytes or like 10MB, 10 MiB,"
+        " 500KB, 1GB (MB = 1024 x 1024 bytes), or null for no limit",
+        f"{file}:13:22: buckets.videos.file_size_limit: a size cannot be negative, got -1",
+        f"{file}:14:13: buckets.videos.status: expected one of active, legacy, got 'retired'",
+        f"{file}:18:5: docs.naming.15-25: range 15-25 overlaps 10-19",
+        f"{file}:19:5: docs.naming.30-20: range '30-20' starts after it ends",
+    ]
+
+
+def test_duplicate_table_through_qualified_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "tables:\n  profiles: {}\n  public.profiles: {}\n")
+    assert problems(path) == [
+        f"{path}:3:3: tables.public.profiles: duplicate table public.profiles (first defined on line 2)"
+    ]
+
+
+def test_wrong_types_and_shapes(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        version: 2
+        schemas: public
+        tables:
+          - profiles
+        buckets:
+          avatars:
+            allowed_mime_types: [image/png, png]
+            doc: 12
+        environments:
+          prod:
+            database_url: postgresql://postgres:hunter2@db.example.supabase.co:5432/postgres
+          staging: {}
+        """,
+    )
+    found = problems(path)
+    assert len(found) == 7, found
+    joined = "\n".join(found)
+    assert ":1:10: version: unsupported version '2'; expected 1" in joined
+    assert ":2:10: schemas: expected a list of text, got text 'public'" in joined
+    assert ":4:3: tables: expected a mapping (key: value), got a list" in joined
+    assert ":7:37: buckets.avatars.allowed_mime_types: 'png' is not a MIME type" in joined
+    assert ":8:10: buckets.avatars.doc: expected a doc file name, true or false, got '12'" in joined
+    assert ":11:19: environments.prod.database_url: contains a literal password" in joined
+    assert ":12:12: environments.staging: missing required key 'database_url'" in joined
+    assert "hunter2" not in joined
+
+
+def test_unknown_group_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, "groups:\n  core: {title: Core}\ntables:\n  profiles: {group: cor}\n")
+    assert problems(path) == [f"{path}:4:21: tables.profiles.group: unknown group 'cor'; did you mean 'core'?"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "1:1: the inventory is empty"),
+        (b"tables: [\n", "invalid YAML"),
+        (b"tables:\n\tprofiles: {}\n", "2:1: invalid YAML: found character '\\t' that cannot start any token"),
+        (b"project: caf\xe9\n", "1:13: not valid UTF-8 text"),
+        (b"- a\n- b\n", "1:1: expected a mapping (key: value), got a list"),
+    ],
+)
+def test_bad_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_bytes(content)
+    (found,) = problems(path)
+    assert message in found
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    assert "file not found" in problems(tmp_path / "nope.yaml")[0]
+    assert "is a directory" in problems(tmp_path)[0]
+
+
+def test_anchors_and_merge_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        buckets:
+          base: &private {public: false, file_size_limit: 50MB}
+          user-library:
+            <<: *private
+            description: merged
+          workspace-temp:
+            <<: *private
+            file_size_limit: 10MB
+        """,
+    )
+    buckets = {b.id: b for b in load_inventory(path).buckets}
+    assert buckets["user-library"].file_size_limit == 50 * 1024 * 1024
+    assert buckets["workspace-temp"].file_size_limit == 10 * 1024 * 1024
+    assert buckets["workspace-temp"].public is False
