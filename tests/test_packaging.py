@@ -1,0 +1,37 @@
+"""A plain (non-editable) wheel ships everything the auditor reads at run time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_wheel_ships_sql_templates_and_demo(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped_sql = {name for name in names if name.startswith("auditor/sql/")}
+    assert shipped_sql == {f"auditor/sql/{p.name}" for p in (REPO / "auditor" / "sql").glob("*.sql")}
+    assert "auditor/templates/report.md.j2" in names
+    assert {"auditor/demo/platform.sql", "auditor/demo/ourvidz.sql"} <= names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "auditor = auditor.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
