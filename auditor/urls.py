@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from auditor.errors import UsageError
 
@@ -40,11 +40,12 @@ def parse_target(url: str) -> dict[str, str]:
             port = str(parts.port or "")
         except ValueError:
             port = ""
+        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
         return {
-            "host": unquote(parts.hostname or ""),
-            "port": port,
-            "dbname": unquote(parts.path.lstrip("/")),
-            "user": unquote(parts.username or ""),
+            "host": unquote(parts.hostname or "") or query.get("host", ""),
+            "port": port or query.get("port", ""),
+            "dbname": unquote(parts.path.lstrip("/")) or query.get("dbname", ""),
+            "user": unquote(parts.username or "") or query.get("user", ""),
         }
     pairs = {key: value.strip("'") for key, value in _CONNINFO_PAIR.findall(url)}
     return {key: pairs.get(key, "") for key in ("host", "port", "dbname", "user")}

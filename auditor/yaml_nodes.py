@@ -32,16 +32,29 @@ def position(node: Node) -> tuple[int, int]:
 
 
 def merged_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
-    """The key/value pairs of a mapping with `<<` merge keys applied (explicit keys win)."""
-    merged: list[tuple[Node, Node]] = []
+    """The key/value pairs of a mapping with `<<` merge keys applied (explicit keys win).
+
+    Results are shared between aliases of the same node and merged keys are kept once, so a
+    "billion laughs" of nested merges costs time linear in the document, not exponential.
+    """
+    return _merged(node, {})
+
+
+def _merged(node: MappingNode, done: dict[int, list[tuple[Node, Node]]]) -> list[tuple[Node, Node]]:
+    if id(node) in done:
+        return done[id(node)]
+    done[id(node)] = []  # a merge cycle contributes nothing
+    inherited: dict[str, tuple[Node, Node]] = {}
     explicit: list[tuple[Node, Node]] = []
     for key, value in node.value:
-        if key.tag == "tag:yaml.org,2002:merge":
-            sources = value.value if isinstance(value, SequenceNode) else [value]
-            for source in sources:
-                if isinstance(source, MappingNode):
-                    merged.extend(merged_pairs(source))
-        else:
+        if key.tag != "tag:yaml.org,2002:merge":
             explicit.append((key, value))
+            continue
+        for source in value.value if isinstance(value, SequenceNode) else [value]:
+            if isinstance(source, MappingNode):
+                for pair in _merged(source, done):
+                    inherited.setdefault(pair[0].value, pair)  # earlier sources take precedence
     explicit_keys = {k.value for k, _ in explicit if isinstance(k, ScalarNode)}
-    return [pair for pair in merged if pair[0].value not in explicit_keys] + explicit
+    result = [pair for name, pair in inherited.items() if name not in explicit_keys] + explicit
+    done[id(node)] = result
+    return result

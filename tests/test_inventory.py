@@ -226,3 +226,15 @@ def test_anchors_and_merge_keys(tmp_path: Path) -> None:
     assert buckets["user-library"].file_size_limit == 50 * 1024 * 1024
     assert buckets["workspace-temp"].file_size_limit == 10 * 1024 * 1024
     assert buckets["workspace-temp"].public is False
+
+
+def test_nested_merge_bomb_is_fast(tmp_path: Path) -> None:
+    levels = ["a0: &a0 {public: true}"]
+    for level in range(1, 12):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        levels.append(f"a{level}: &a{level} {{<<: [{refs}]}}")
+    text = "x:\n" + "\n".join(f"  {line}" for line in levels) + "\nbuckets:\n  avatars: {<<: *a11}\n"
+    path = tmp_path / "inventory.yaml"
+    path.write_text(text)
+    found = problems(path)  # `x` is an unknown key; the bucket itself is valid
+    assert len(found) == 1 and "unknown key 'x'" in found[0]

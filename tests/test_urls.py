@@ -1,0 +1,29 @@
+import pytest
+
+from auditor.errors import UsageError
+from auditor.urls import describe, expand, is_loopback, scrub
+
+
+def test_describe_never_shows_the_password() -> None:
+    assert (
+        describe("postgresql://postgres:pw@db.x.supabase.co:6543/postgres") == "postgres@db.x.supabase.co:6543/postgres"
+    )
+    assert describe("host=127.0.0.1 port=5433 dbname=app user=me password=pw") == "me@127.0.0.1:5433/app"
+    assert describe("postgresql://postgres@/ourvidz?host=/tmp/pg") == "postgres@/tmp/pg:5432/ourvidz"
+    assert describe("postgresql://u:p@[::1]:5432/d") == "u@[::1]:5432/d"
+
+
+def test_expand_references() -> None:
+    env = {"PROD_URL": "postgresql://a@b/c"}
+    assert expand("${PROD_URL}", env, where="x") == "postgresql://a@b/c"
+    assert expand("${NOPE:-postgresql://local/db}", env, where="x") == "postgresql://local/db"
+    with pytest.raises(UsageError, match="Environment 'prod' needs the environment variable NOPE"):
+        expand("${NOPE}", env, where="Environment 'prod'")
+
+
+def test_loopback_and_scrub() -> None:
+    assert is_loopback("postgresql://a@127.0.0.1/b") and is_loopback("postgresql://a@localhost/b")
+    assert is_loopback("host=/var/run/postgresql dbname=x")
+    assert not is_loopback("postgresql://a@db.x.supabase.co/b")
+    url = "postgresql://a:hunter2@db.example.com/b"
+    assert scrub(f"failed for {url} with hunter2", url) == "failed for a@db.example.com:5432/b with ********"
