@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from auditor import urls
+from auditor.drift import compare
 from auditor.errors import UsageError
 from auditor.inventory import load_inventory
 from auditor.model import Catalog, Inventory, Report
@@ -23,14 +24,18 @@ def resolve_database_url(
     environment: str | None,
     db_url: str | None = None,
     environ: Mapping[str, str] = os.environ,
+    label: str = "custom",
 ) -> tuple[str, str]:
-    """(environment name, connection URL) for a run; --db-url / AUDITOR_DATABASE_URL win."""
+    """(environment name, connection URL) for a run; --db-url / AUDITOR_DATABASE_URL win.
+
+    `label` names a run given only a URL, with no environment of the inventory.
+    """
     override = db_url or environ.get(DATABASE_URL_VARIABLE)
     if environment is not None and inventory.environment(environment) is None:
         known = ", ".join(e.name for e in inventory.environments) or "none declared"
         raise UsageError(f"Unknown environment '{environment}' (environments in {inventory.path}: {known}).")
     if override:
-        return environment or "custom", override
+        return environment or label, override
     if environment is None:
         known = ", ".join(e.name for e in inventory.environments) or "none declared"
         raise UsageError(
@@ -46,8 +51,6 @@ def resolve_database_url(
 
 def build_report(inventory: Inventory, catalog: Catalog, *, environment: str, target: str) -> Report:
     """Compare and wrap the findings with what a reader of the report needs to know."""
-    from auditor.drift import compare
-
     return Report(
         environment=environment,
         target=target,
@@ -69,6 +72,7 @@ def audit(
     environment: str | None = None,
     *,
     db_url: str | None = None,
+    label: str = "custom",
     catalog_source: str = "pg_catalog",
     statement_timeout: str = "30s",
     environ: Mapping[str, str] = os.environ,
@@ -80,7 +84,7 @@ def audit(
     if catalog_source not in CATALOG_SOURCES:
         raise UsageError(f"Unknown catalog source {catalog_source!r}; choose {' or '.join(CATALOG_SOURCES)}.")
     inventory = load_inventory(inventory_path)
-    name, url = resolve_database_url(inventory, environment, db_url, environ)
+    name, url = resolve_database_url(inventory, environment, db_url, environ, label)
     catalog = read_catalog(
         url,
         inventory.schemas,

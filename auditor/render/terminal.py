@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from rich.padding import Padding
 from rich.text import Text
 
 from auditor.model import Report, Severity
@@ -33,7 +32,7 @@ def print_report(report: Report, console: Console) -> None:
         ("database", report.target),
         ("inventory", report.inventory_path),
     ):
-        console.print(_indented(Text.assemble((f"{label:<12}", "dim"), value), 2))
+        _print_indented(console, Text.assemble((f"{label:<12}", "dim"), value), 2)
     for kind, findings in report.by_kind():
         console.print()
         console.print(Text(f"{kind_title(kind)} ({len(findings)})", style="bold underline"))
@@ -43,22 +42,24 @@ def print_report(report: Report, console: Console) -> None:
             line.append(f.name, style="bold")
             line.append(f"  [{f.rule}]", style="dim")
             console.print(line)
-            console.print(_indented(Text(f.message), 6))
+            _print_indented(console, Text(f.message), 6)
             values = Text.assemble(
                 ("expected ", "dim"), show_value(f, f.expected), ("  actual ", "dim"), show_value(f, f.actual)
             )
-            console.print(_indented(values, 6))
-            console.print(_indented(Text(f"→ {f.hint}", style="dim"), 6))
+            _print_indented(console, values, 6)
+            _print_indented(console, Text(f"→ {f.hint}", style="dim"), 6)
     if report.skipped:
         console.print()
         console.print(Text(f"Checks not made ({len(report.skipped)})", style="bold underline"))
         for skipped in report.skipped:
-            console.print(_indented(Text.assemble((skipped.check, "bold"), ": ", skipped.reason), 2))
+            _print_indented(console, Text.assemble((skipped.check, "bold"), ": ", skipped.reason), 2)
 
 
-def _indented(text: Text, width: int) -> Padding:
-    """Text whose wrapped lines keep the indentation."""
-    return Padding(text, (0, 0, 0, width), expand=False)
+def _print_indented(console: Console, text: Text, indent: int) -> None:
+    """Print `text` wrapped to the console, every line indented, no trailing spaces."""
+    for line in text.wrap(console, max(console.width - indent, 20)):
+        line.rstrip()
+        console.print(Text(" " * indent) + line, no_wrap=True, crop=False)
 
 
 def render_plain(report: Report, width: int = 80) -> str:
