@@ -19,16 +19,51 @@ REPO = Path(__file__).resolve().parent.parent
 INVENTORY = REPO / "inventory.yaml"
 
 
+def chosen_server() -> str:
+    """Which server the tests use: 'url' (AUDITOR_TEST_DATABASE_URL), 'local' or 'embedded'.
+
+    AUDITOR_TEST_SERVER=embedded forces the embedded PostgreSQL (CI's second run, on 18);
+    otherwise a given URL wins, then a server answering on 127.0.0.1:5432, then the embedded one.
+    """
+    if os.environ.get("AUDITOR_TEST_SERVER") == "embedded":
+        return "embedded"
+    if os.environ.get("AUDITOR_TEST_DATABASE_URL"):
+        return "url"
+    try:
+        with psycopg.connect(pg.DEFAULT_ADMIN_URL, connect_timeout=3):
+            return "local"
+    except psycopg.OperationalError:
+        return "embedded"
+
+
+def pytest_report_header() -> str:
+    return f"auditor test database server: {chosen_server()}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the database server, so CI can run them on another server."""
+    for item in items:
+        if "server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.database)
+
+
 @pytest.fixture(scope="session")
-def server() -> str:
-    """Admin URL of the PostgreSQL server the tests use."""
+def server() -> Iterator[str]:
+    """Admin URL of the PostgreSQL server the tests use (see chosen_server)."""
+    choice = chosen_server()
+    if choice == "embedded":
+        from auditor.embedded import embedded_server
+
+        with embedded_server() as embedded:
+            yield embedded.admin_url
+        return
     url = pg.admin_url()
     try:
         with psycopg.connect(url, connect_timeout=5):
             pass
     except psycopg.OperationalError as error:
         pytest.fail(f"no PostgreSQL server for the tests at {url}: {error}")
-    return url
+    yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 
 import psycopg
@@ -166,3 +168,12 @@ def test_statement_timeout_is_a_clear_error(ourvidz_db: str) -> None:
     message = str(caught.value)
     assert "environment 'test'" in message and "statement timeout is 100ms" in message
     assert caught.value.exit_code == 3
+
+
+def test_server_version_is_the_one_expected(ourvidz_db: str) -> None:
+    """CI runs the database tests on two servers and says which major version each must be."""
+    version = read(ourvidz_db).server_version
+    assert re.match(r"^\d+\.\d+", version), version
+    expected = os.environ.get("AUDITOR_EXPECT_SERVER_MAJOR")
+    if expected:
+        assert version.split(".")[0] == expected

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+from psycopg.conninfo import make_conninfo
+
 from tests.conftest import INVENTORY, run_auditor
 
 
@@ -74,7 +76,7 @@ def test_unreachable_database_exits_3_without_the_password() -> None:
 
 
 def test_missing_database_exits_3(server: str) -> None:
-    result = run_auditor("audit", "--db-url", "postgresql://postgres@127.0.0.1:5432/auditor_no_such_db")
+    result = run_auditor("audit", "--db-url", make_conninfo(server, dbname="auditor_no_such_db"))
     assert result.returncode == 3
     assert 'database "auditor_no_such_db" does not exist' in result.stderr
     assert "check the database and role names" in result.stderr
