@@ -214,4 +214,14 @@ def _root(
 
 def main() -> None:
     os.environ.setdefault("TERMINAL_WIDTH", "100")  # help text width when not on a terminal
-    app()
+    try:
+        app()
+    except Exception as error:  # a bug: exit 4, so that a CI job never reads it as drift (1)
+        if os.environ.get("AUDITOR_DEBUG"):
+            raise
+        typer.echo(
+            f"internal error: {type(error).__name__}. This is a bug in the auditor; "
+            "run again with AUDITOR_DEBUG=1 for the traceback and report it.",
+            err=True,
+        )
+        sys.exit(exit_codes.INTERNAL)

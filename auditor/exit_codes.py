@@ -15,7 +15,10 @@ USAGE = 2
 UNREACHABLE = 3
 """The database (or API) could not be reached or read; no verdict was reached."""
 
+INTERNAL = 4
+"""A bug in the auditor: never mistaken for drift (1) by a CI job."""
+
 HELP_TEXT = (
     "Exit codes: 0 no drift at or above --fail-on; 1 drift found; "
-    "2 usage or inventory error; 3 database cannot be reached or read."
+    "2 usage or inventory error; 3 database cannot be reached or read; 4 internal error."
 )

@@ -5,8 +5,11 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
 from psycopg.conninfo import make_conninfo
 
+import auditor.api
+from auditor.cli import main
 from tests.conftest import INVENTORY, run_auditor
 
 
@@ -97,3 +100,18 @@ def test_help_documents_exit_codes_and_examples() -> None:
     assert "auditor audit --env prod" in flat
     assert "0 no drift at or above --fail-on; 1 drift found; 2 usage or inventory error; 3 database" in flat
     assert run_auditor("--version").stdout.startswith("auditor ")
+
+
+def test_a_bug_exits_4_not_1(monkeypatch, capsys) -> None:
+    """An unexpected exception must never read as 'drift found' to a nightly job."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(auditor.api, "audit", broken)
+    monkeypatch.setattr("sys.argv", ["auditor", "audit", "--db-url", "postgresql://x@127.0.0.1:1/db"])
+    monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert caught.value.code == 4
+    assert "internal error: RuntimeError" in capsys.readouterr().err

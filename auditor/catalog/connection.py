@@ -67,7 +67,7 @@ def open_session(url: str, environment: str, settings: SessionSettings) -> Itera
             f"{_first_line(error, url)}. The statement timeout is {settings.statement_timeout}; "
             "raise it with --statement-timeout if the catalog is very large."
         ) from None
-    except psycopg.OperationalError as error:
+    except psycopg.Error as error:  # dropped connection, server restart, an unexpected catalog
         raise _unavailable(error, url, environment, "read from") from None
     finally:
         connection.close()
