@@ -37,7 +37,7 @@ def normalize_type(spelling: str) -> str:
     if not match:
         return spelling.strip()
     base, modifier, arrays = match.groups()
-    base = " ".join(base.split())
+    base = " ".join(base.split()).removeprefix("public.")  # the session's search_path shows public unqualified
     canonical = _ALIASES.get(base.lower(), base.lower() if base.islower() or base.isupper() else base)
     modifier = modifier.replace(" ", "") if modifier else ""
     if modifier and canonical.startswith(("timestamp ", "time ")):

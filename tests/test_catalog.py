@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from auditor.api import build_report
 from auditor.catalog.connection import APPLICATION_NAME, SessionSettings, open_session
@@ -47,19 +47,41 @@ def test_both_catalog_queries_give_the_same_catalog(ourvidz_db: str) -> None:
         alter table public.profiles drop column scratch;
         create table public.no_columns ();
         create view public.a_view as select 1 as one;
+        create table public.spatial_ref_sys (srid int);
+        alter extension plpgsql add table public.spatial_ref_sys;
         """,
     )
     by_pg_catalog = read(ourvidz_db, "pg_catalog")
     by_information_schema = read(ourvidz_db, "information_schema")
     assert by_pg_catalog.tables == by_information_schema.tables
     tables = {t.name: t for t in by_pg_catalog.tables}
-    assert len(tables) == 28  # 26 + events (partitions counted under it) + no_columns; views are not tables
+    # 26 + events (its partition counted under it) + no_columns; views and extension tables are left out
+    assert len(tables) == 28
+    assert "spatial_ref_sys" not in tables
     assert tables["events"].partitioned and "events_2026" not in tables
     assert [c.name for c in tables["events"].columns] == ["id", "at", "payload"]
     assert tables["events"].columns[1].nullable is False
     assert len(tables["profiles"].columns) == 7  # the dropped column is not counted
     assert tables["no_columns"].columns == ()
     assert {c.type for c in tables["profiles"].columns} >= {"uuid", "text", "timestamp with time zone"}
+
+
+def test_types_are_spelled_the_same_whatever_the_role_search_path(ourvidz_db: str) -> None:
+    pg.execute(
+        ourvidz_db,
+        """
+        create type public.mood as enum ('ok', 'meh');
+        create type auth.level as enum ('aal1', 'aal2');
+        create table public.typed (m public.mood, l auth.level, at timestamptz);
+        """,
+    )
+    expected = ["mood", "auth.level", "timestamp with time zone"]
+    typed = next(t for t in read(ourvidz_db).tables if t.name == "typed")
+    assert [c.type for c in typed.columns] == expected
+    database = sql.Identifier(conninfo_to_dict(ourvidz_db)["dbname"])
+    pg.execute(ourvidz_db, sql.SQL("alter role postgres in database {} set search_path = auth").format(database))
+    typed = next(t for t in read(ourvidz_db).tables if t.name == "typed")
+    assert [c.type for c in typed.columns] == expected
 
 
 def test_buckets_and_object_counts(ourvidz_db: str) -> None:

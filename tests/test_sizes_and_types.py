@@ -48,6 +48,8 @@ def test_format_size(size: int | None, expected: str) -> None:
         ("numeric(10, 2)", "numeric(10,2)"),
         ("timestamptz(3)", "timestamp(3) with time zone"),
         ("uuid", "uuid"),
+        ("public.job_status", "job_status"),
+        ("auth.factor_type", "auth.factor_type"),
     ],
 )
 def test_same_type(declared: str, live: str) -> None:

@@ -58,7 +58,7 @@ def open_session(url: str, environment: str, settings: SessionSettings) -> Itera
                     "idle_timeout": settings.idle_timeout,
                 },
             )
-            _, _, _, role, server_version = cursor.fetchone()
+            *_, role, server_version = cursor.fetchone()
             yield Session(cursor=cursor, role=role, server_version=server_version)
         connection.rollback()  # nothing was written; end the transaction without a commit
     except psycopg.errors.QueryCanceled as error:

@@ -2,7 +2,8 @@
 -- Kept for comparison and for servers where it is preferred (--catalog information_schema).
 -- Caveats: about 10x slower on large catalogs, and it hides tables the role has no privilege
 -- on. Types come from format_type so both variants spell them the same way, and
--- partitions are filtered through pg_class since information_schema cannot tell them apart.
+-- partitions and extension-owned tables are filtered through pg_class and pg_depend, since
+-- information_schema cannot tell them apart.
 select
     t.table_schema::text as table_schema,
     t.table_name::text as table_name,
@@ -20,4 +21,8 @@ left join pg_attribute a
 where t.table_schema = any(%(schemas)s)
   and t.table_type = 'BASE TABLE'
   and not c.relispartition
+  and not exists (
+      select from pg_depend d
+      where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
+  )
 order by t.table_schema, t.table_name, col.ordinal_position

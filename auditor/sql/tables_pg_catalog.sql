@@ -1,7 +1,8 @@
 -- Tables of the audited schemas with their columns, one row per column, in one round trip.
 -- pg_catalog shows every table whatever the role's privileges (information_schema hides
 -- tables the role cannot use, which would look like "missing" drift), and is much faster.
--- Ordinary and partitioned tables only; partitions are left out (counted under their parent).
+-- Ordinary and partitioned tables only; partitions are left out (counted under their parent),
+-- and so are tables an extension owns (PostGIS puts spatial_ref_sys in public).
 -- A table without columns still gives one row, with a null column name.
 select
     n.nspname as table_schema,
@@ -16,4 +17,8 @@ left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisd
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p')
   and not c.relispartition
+  and not exists (
+      select from pg_depend d
+      where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
+  )
 order by n.nspname, c.relname, a.attnum
