@@ -197,6 +197,7 @@ class _Validator:
 
     def inventory(self, root: yn.Node) -> Inventory:
         top = self.mapping(root, "", TOP_KEYS) or {}
+        top = {key: entry for key, entry in top.items() if not _is_null(entry[1])}  # `tables:` alone: none
         if "version" in top:
             version = self.scalar(top["version"][1], "version", "1")
             if version is not _INVALID and (isinstance(version, bool) or version != 1):

@@ -238,3 +238,8 @@ def test_nested_merge_bomb_is_fast(tmp_path: Path) -> None:
     path.write_text(text)
     found = problems(path)  # `x` is an unknown key; the bucket itself is valid
     assert len(found) == 1 and "unknown key 'x'" in found[0]
+
+
+def test_empty_sections_are_allowed(tmp_path: Path) -> None:
+    inventory = load_inventory(write(tmp_path, "project: new\ntables:\nbuckets:\nenvironments:\n"))
+    assert (inventory.tables, inventory.buckets, inventory.environments) == ((), (), ())

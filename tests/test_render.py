@@ -77,6 +77,7 @@ def test_markdown_headline_counts_and_sections() -> None:
     assert "| Environment | prod |" in markdown
     assert "| Database | postgres&#64;db.example.com:5432/postgres |" in markdown
     assert "| Audited at | 2026-11-26T00:00:00Z |" in markdown
+    assert "| Findings | 3 errors · 1 warning · 0 info |" in markdown
     assert "### Tables (2)" in markdown and "### Buckets (2)" in markdown
     assert "| error | `bucket-size-limit` | user-library | 50MB | no limit |" in markdown
 

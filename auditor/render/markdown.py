@@ -12,7 +12,7 @@ import re
 import jinja2
 
 from auditor.model import Report
-from auditor.render.values import headline, hints, kind_title, show_value
+from auditor.render.values import headline, hints, kind_title, severity_count, show_value
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}#|~!])")
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
@@ -47,4 +47,5 @@ def render_markdown(report: Report) -> str:
         headline=headline(report),
         sections=[(kind_title(kind), findings, hints(findings)) for kind, findings in report.by_kind()],
         show_value=show_value,
+        severity_count=severity_count,
     )

@@ -21,8 +21,13 @@ def headline(report: Report) -> str:
     """'No drift' or 'Drift found: 2 errors, 1 warning', the same words in every format."""
     if report.clean:
         return "No drift: the database matches the inventory"
-    parts = [plural(n, severity) for severity, n in report.counts.items() if n]
+    parts = [severity_count(n, severity) for severity, n in report.counts.items() if n]
     return "Drift found: " + ", ".join(parts)
+
+
+def severity_count(count: int, severity: str) -> str:
+    """'1 error', '2 warnings', '3 info' (info has no plural)."""
+    return f"{count} {severity}" if severity == "info" else plural(count, severity)
 
 
 KIND_TITLES = {"table": "Tables", "column": "Columns", "bucket": "Buckets", "doc": "Documentation"}
