@@ -51,6 +51,8 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = getattr(error, "problem", None) or str(error)
+        if _character_at(text, line, column) == "\t":
+            problem += " (a tab: YAML indents with spaces only)"
         raise InventoryError([Problem(file, line, column, "", f"invalid YAML: {problem}")]) from None
     if root is None:
         raise InventoryError([Problem(file, 1, 1, "", "the inventory is empty")])
@@ -59,6 +61,13 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     if validator.problems:
         raise InventoryError(sorted(validator.problems, key=lambda p: (p.line, p.column)))
     return inventory
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
 
 
 def _read_text(path: Path, file: str) -> str:
@@ -118,7 +127,7 @@ class _Validator:
                 continue
             name = key.value
             here = f"{path}.{name}" if path else name
-            if name in entries and key in {k for k, _ in node.value}:
+            if name in entries:  # merged keys are unique already: this is a key written twice
                 first_line = yn.position(entries[name][0])[0]
                 self.problem(key, here, f"duplicate key {name!r} (first defined on line {first_line})")
                 continue

@@ -16,9 +16,12 @@ YAMLError = yaml.YAMLError
 _constructor = yaml.constructor.SafeConstructor()
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~6x faster, same nodes
+
+
 def compose(text: str) -> Node | None:
     """Parse YAML text into a node tree (None for an empty document)."""
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=_LOADER)
 
 
 def scalar_value(node: ScalarNode) -> object:

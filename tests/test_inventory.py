@@ -191,7 +191,7 @@ def test_unknown_group_is_reported(tmp_path: Path) -> None:
     [
         (b"", "1:1: the inventory is empty"),
         (b"tables: [\n", "invalid YAML"),
-        (b"tables:\n\tprofiles: {}\n", "2:1: invalid YAML: found character '\\t' that cannot start any token"),
+        (b"tables:\n\tprofiles: {}\n", "2:1: invalid YAML: found character that cannot start any token (a tab"),
         (b"project: caf\xe9\n", "1:13: not valid UTF-8 text"),
         (b"- a\n- b\n", "1:1: expected a mapping (key: value), got a list"),
     ],
