@@ -32,6 +32,7 @@ def test_wheel_ships_sql_templates_and_demo(tmp_path: Path) -> None:
     shipped_sql = {name for name in names if name.startswith("auditor/sql/")}
     assert shipped_sql == {f"auditor/sql/{p.name}" for p in (REPO / "auditor" / "sql").glob("*.sql")}
     assert "auditor/templates/report.md.j2" in names
-    assert {"auditor/demo/platform.sql", "auditor/demo/ourvidz.sql"} <= names
+    demo_files = {f"auditor/demo/{name}" for name in ("platform.sql", "ourvidz.sql", "drift.sql", "inventory.yaml")}
+    assert demo_files <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "auditor = auditor.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
