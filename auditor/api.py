@@ -31,13 +31,12 @@ def resolve_database_url(
     `label` names a run given only a URL, with no environment of the inventory.
     """
     override = db_url or environ.get(DATABASE_URL_VARIABLE)
+    known = ", ".join(e.name for e in inventory.environments) or "none declared"
     if environment is not None and inventory.environment(environment) is None:
-        known = ", ".join(e.name for e in inventory.environments) or "none declared"
         raise UsageError(f"Unknown environment '{environment}' (environments in {inventory.path}: {known}).")
     if override:
         return environment or label, override
     if environment is None:
-        known = ", ".join(e.name for e in inventory.environments) or "none declared"
         raise UsageError(
             f"Choose an environment with --env (in {inventory.path}: {known}), "
             f"or give a URL with --db-url or {DATABASE_URL_VARIABLE}."

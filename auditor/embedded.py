@@ -144,7 +144,7 @@ def stop_server(data_dir: Path, *, remove: bool) -> None:
     """
     package = _import_package()
     programs = _staged_programs(data_dir)
-    install = programs / _install_dir(package).relative_to(_site_dir(package)) if programs else _install_dir(package)
+    install = _staged_install(_install_dir(package), programs) if programs else _install_dir(package)
     if (data_dir / "postmaster.pid").exists() and _is_running(install, data_dir):
         _pg_ctl(install, data_dir, "stop", "-m", "fast")
     if remove:
@@ -239,7 +239,7 @@ def _prepare_for_root(install: Path, data_dir: Path, say: Progress) -> Path:
         ensure_folder_permissions(install / "lib", READ)
     else:
         say("Staging the PostgreSQL programs where the server's user can reach them")
-        install = _stage_programs(install, data_dir.with_name(data_dir.name + PROGRAMS_SUFFIX))
+        install = _stage_programs(install, _programs_dir(data_dir))
     os.chown(data_dir, account.pw_uid, account.pw_gid)
     return install
 
@@ -254,7 +254,7 @@ def _stage_programs(install: Path, programs: Path) -> Path:
     (mode 755) only once everything is in place.
     """
     site = install.parent.parent
-    staged = programs / install.relative_to(site)
+    staged = _staged_install(install, programs)
     sources = [(install / "bin" / name, staged / "bin" / name) for name in STAGED_PROGRAMS]
     sources += [(install / name, staged / name) for name in STAGED_FOLDERS]
     libs = site / f"{install.parent.name}.libs"  # auditwheel's folder for the wheel's own shared libraries
@@ -303,9 +303,19 @@ def _stage_tree(source: Path, target: Path, linking: list[bool]) -> None:
     os.chmod(target, (mode | needed) & 0o755)
 
 
+def _programs_dir(data_dir: Path) -> Path:
+    """Where the programs are staged for the server of `data_dir` (as root, see `_stage_programs`)."""
+    return data_dir.with_name(data_dir.name + PROGRAMS_SUFFIX)
+
+
+def _staged_install(install: Path, programs: Path) -> Path:
+    """The install dir inside `programs`, in the layout it has under site-packages."""
+    return programs / install.relative_to(install.parent.parent)
+
+
 def _staged_programs(data_dir: Path) -> Path | None:
     """The staged copy of the programs beside `data_dir`, if there is one and this user made it."""
-    programs = data_dir.with_name(data_dir.name + PROGRAMS_SUFFIX)
+    programs = _programs_dir(data_dir)
     try:
         info = programs.lstat()
     except OSError:
@@ -318,10 +328,6 @@ def _staged_programs(data_dir: Path) -> Path | None:
 
 def _install_dir(package: ModuleType) -> Path:
     return Path(package.__file__).parent / "pginstall"
-
-
-def _site_dir(package: ModuleType) -> Path:
-    return Path(package.__file__).parent.parent
 
 
 def _initdb(install: Path, data_dir: Path, *, staged: bool) -> None:
