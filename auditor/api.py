@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from auditor import urls
+from auditor.catalog.settings import SessionSettings
 from auditor.drift import compare
-from auditor.errors import UsageError
+from auditor.errors import AuditorError, UsageError
 from auditor.inventory import load_inventory
-from auditor.model import Catalog, Inventory, Report
+from auditor.model import AuditFailure, Catalog, Inventory, Report
 
 DATABASE_URL_VARIABLE = "AUDITOR_DATABASE_URL"
 CATALOG_SOURCES = ("pg_catalog", "information_schema")
@@ -31,14 +33,13 @@ def resolve_database_url(
     `label` names a run given only a URL, with no environment of the inventory.
     """
     override = db_url or environ.get(DATABASE_URL_VARIABLE)
-    known = ", ".join(e.name for e in inventory.environments) or "none declared"
-    if environment is not None and inventory.environment(environment) is None:
-        raise UsageError(f"Unknown environment '{environment}' (environments in {inventory.path}: {known}).")
+    if environment is not None:
+        check_environment(inventory, environment)
     if override:
         return environment or label, override
     if environment is None:
         raise UsageError(
-            f"Choose an environment with --env (in {inventory.path}: {known}), "
+            f"Choose an environment with --env (in {inventory.path}: {_known(inventory)}), "
             f"or give a URL with --db-url or {DATABASE_URL_VARIABLE}."
         )
     template = inventory.environment(environment).database_url or ""
@@ -48,13 +49,28 @@ def resolve_database_url(
     return environment, url
 
 
+def check_environment(inventory: Inventory, environment: str) -> None:
+    """Raise UsageError, listing the known ones, if the inventory has no such environment."""
+    if inventory.environment(environment) is None:
+        known = _known(inventory)
+        raise UsageError(f"Unknown environment '{environment}' (environments in {inventory.path}: {known}).")
+
+
+def _known(inventory: Inventory) -> str:
+    return ", ".join(e.name for e in inventory.environments) or "none declared"
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def build_report(inventory: Inventory, catalog: Catalog, *, environment: str, target: str) -> Report:
     """Compare and wrap the findings with what a reader of the report needs to know."""
     return Report(
         environment=environment,
         target=target,
         inventory_path=inventory.path,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        generated_at=_now(),
         findings=tuple(compare(inventory, catalog)),
         skipped=catalog.skipped,
         checked={
@@ -66,6 +82,57 @@ def build_report(inventory: Inventory, catalog: Catalog, *, environment: str, ta
     )
 
 
+def failed_report(
+    inventory: Inventory,
+    environment: str | None,
+    error: AuditorError,
+    *,
+    db_url: str | None = None,
+    label: str = "custom",
+    environ: Mapping[str, str] = os.environ,
+) -> Report:
+    """The report of an audit that reached no verdict: status 'failed', never mistaken for clean."""
+    try:
+        name, url = resolve_database_url(inventory, environment, db_url, environ, label)
+        target = urls.describe(url)
+    except AuditorError:
+        name, target = environment or label, "unknown"
+    return Report(
+        environment=name,
+        target=target,
+        inventory_path=inventory.path,
+        generated_at=_now(),
+        findings=(),
+        failure=AuditFailure(str(error), error.exit_code),
+    )
+
+
+def audit_inventory(
+    inventory: Inventory,
+    environment: str | None,
+    *,
+    db_url: str | None = None,
+    label: str = "custom",
+    catalog_source: str = "pg_catalog",
+    settings: SessionSettings | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Report:
+    """Audit one environment of a loaded inventory. Raises UsageError or SourceUnavailable."""
+    from auditor.catalog.postgres import read_catalog
+
+    if catalog_source not in CATALOG_SOURCES:
+        raise UsageError(f"Unknown catalog source {catalog_source!r}; choose {' or '.join(CATALOG_SOURCES)}.")
+    name, url = resolve_database_url(inventory, environment, db_url, environ, label)
+    catalog = read_catalog(
+        url,
+        inventory.schemas,
+        environment=name,
+        catalog_source=catalog_source,
+        settings=settings or SessionSettings(),
+    )
+    return build_report(inventory, catalog, environment=name, target=urls.describe(url))
+
+
 def audit(
     inventory_path: str | os.PathLike[str] = "inventory.yaml",
     environment: str | None = None,
@@ -74,21 +141,46 @@ def audit(
     label: str = "custom",
     catalog_source: str = "pg_catalog",
     statement_timeout: str = "30s",
+    settings: SessionSettings | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> Report:
     """Audit one environment. Raises InventoryError, UsageError or SourceUnavailable."""
-    from auditor.catalog.connection import SessionSettings
-    from auditor.catalog.postgres import read_catalog
-
-    if catalog_source not in CATALOG_SOURCES:
-        raise UsageError(f"Unknown catalog source {catalog_source!r}; choose {' or '.join(CATALOG_SOURCES)}.")
-    inventory = load_inventory(inventory_path)
-    name, url = resolve_database_url(inventory, environment, db_url, environ, label)
-    catalog = read_catalog(
-        url,
-        inventory.schemas,
-        environment=name,
+    return audit_inventory(
+        load_inventory(inventory_path),
+        environment,
+        db_url=db_url,
+        label=label,
         catalog_source=catalog_source,
-        settings=SessionSettings(statement_timeout=statement_timeout),
+        settings=settings or SessionSettings(statement_timeout=statement_timeout),
+        environ=environ,
     )
-    return build_report(inventory, catalog, environment=name, target=urls.describe(url))
+
+
+def audit_environments(
+    inventory: Inventory,
+    environments: list[str],
+    *,
+    catalog_source: str = "pg_catalog",
+    settings: SessionSettings | None = None,
+    jobs: int = 4,
+    environ: Mapping[str, str] = os.environ,
+) -> list[Report]:
+    """Audit several environments concurrently (at most `jobs` at a time), one report each.
+
+    One environment's failure does not stop the others: it becomes a failed report. Reports
+    come back in the order the environments were given.
+    """
+    for name in environments:
+        check_environment(inventory, name)
+
+    def run(name: str) -> Report:
+        try:
+            return audit_inventory(inventory, name, catalog_source=catalog_source, settings=settings, environ=environ)
+        except AuditorError as error:
+            return failed_report(inventory, name, error, environ=environ)
+
+    workers = max(1, min(jobs, len(environments)))
+    if workers == 1:
+        return [run(name) for name in environments]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit") as pool:
+        return list(pool.map(run, environments))

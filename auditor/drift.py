@@ -28,6 +28,7 @@ class Rule:
     severity: Severity
     kind: str
     hint: str
+    tags: tuple[str, ...] = ()
 
 
 RULES = {
@@ -115,7 +116,7 @@ def plural(count: int, noun: str) -> str:
 
 def finding(code: str, name: str, expected: object, actual: object, message: str) -> Finding:
     rule = RULES[code]
-    return Finding(code, rule.severity, rule.kind, name, expected, actual, message, rule.hint)
+    return Finding(code, rule.severity, rule.kind, name, expected, actual, message, rule.hint, rule.tags)
 
 
 def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:

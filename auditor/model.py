@@ -161,6 +161,7 @@ class Finding:
     actual: object
     message: str
     hint: str
+    tags: tuple[str, ...] = ()  # e.g. ("security",): lets --fail-on and reports single them out
 
     @property
     def sort_key(self) -> tuple:
@@ -169,8 +170,20 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class AuditFailure:
+    """Why an audit reached no verdict; a report carrying one is never read as clean."""
+
+    message: str
+    exit_code: int
+
+
+@dataclass(frozen=True)
 class Report:
-    """The outcome of one audit: findings in a stable order, and what could not be checked."""
+    """The outcome of one audit: findings in a stable order, and what could not be checked.
+
+    A report with a `failure` has no findings because nothing could be compared, not because
+    nothing drifted: its status is "failed" in every format.
+    """
 
     environment: str
     target: str  # host/database, password removed
@@ -178,7 +191,8 @@ class Report:
     generated_at: str  # ISO 8601, UTC
     findings: tuple[Finding, ...]
     skipped: tuple[SkippedCheck, ...] = ()
-    checked: dict[str, int] = field(default_factory=dict)  # e.g. {"tables": 26, "buckets": 10}
+    checked: dict[str, int] = field(default_factory=dict)  # e.g. {"tables_declared": 26, ...}
+    failure: AuditFailure | None = None
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.findings, key=lambda f: f.sort_key))
@@ -191,7 +205,14 @@ class Report:
 
     @property
     def clean(self) -> bool:
-        return not self.findings
+        return self.failure is None and not self.findings
+
+    @property
+    def status(self) -> str:
+        """'failed', 'clean' or 'drift': the one-word verdict every format starts with."""
+        if self.failure is not None:
+            return "failed"
+        return "clean" if self.clean else "drift"
 
     def fails(self, threshold: Severity | None) -> bool:
         """True when a finding is at or above `threshold` (None: never fail)."""

@@ -12,8 +12,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from auditor.api import build_report
-from auditor.catalog.connection import APPLICATION_NAME, SessionSettings, open_session
+from auditor.catalog.connection import APPLICATION_NAME, open_session
 from auditor.catalog.postgres import read_catalog
+from auditor.catalog.settings import SessionSettings
 from auditor.errors import SourceUnavailable
 from auditor.inventory import load_inventory
 from tests import pg

@@ -108,7 +108,7 @@ def test_a_bug_exits_4_not_1(monkeypatch, capsys) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(auditor.api, "audit", broken)
+    monkeypatch.setattr(auditor.api, "audit_inventory", broken)
     monkeypatch.setattr("sys.argv", ["auditor", "audit", "--db-url", "postgresql://x@127.0.0.1:1/db"])
     monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
     with pytest.raises(SystemExit) as caught:

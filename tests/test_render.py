@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 
 from rich.console import Console
 
 from auditor.drift import finding
-from auditor.model import Report, SkippedCheck
+from auditor.model import AuditFailure, Report, SkippedCheck
 from auditor.render import render
 from auditor.render.markdown import md_escape
 from auditor.render.terminal import print_report
@@ -101,16 +102,30 @@ def test_json_shape_and_key_order() -> None:
         "inventory",
         "generated_at",
         "summary",
+        "failure",
         "skipped",
         "findings",
     ]
     assert data["version"] == 1
     assert data["summary"]["error"] == 3 and data["summary"]["warning"] == 1
     first = data["findings"][0]
-    assert list(first) == ["rule", "severity", "kind", "name", "expected", "actual", "message", "hint"]
+    assert list(first) == ["rule", "severity", "kind", "name", "expected", "actual", "message", "hint", "tags"]
     size = next(f for f in data["findings"] if f["rule"] == "bucket-size-limit")
     assert (size["expected"], size["actual"]) == (52428800, None)
     assert any(f["name"] == HOSTILE for f in data["findings"])
+
+
+def test_a_failed_audit_never_reads_as_clean_in_any_format() -> None:
+    failed = replace(report(), failure=AuditFailure("Cannot connect to the database of environment 'prod'.", 3))
+    assert failed.status == "failed" and not failed.clean and failed.counts["error"] == 0
+    data = json.loads(render(failed, "json"))
+    assert data["status"] == "failed"
+    assert data["failure"] == {"message": "Cannot connect to the database of environment 'prod'.", "exit_code": 3}
+    markdown = render(failed, "markdown")
+    assert markdown.startswith("## ⚠️ Inventory audit: Audit failed")
+    assert "says nothing about drift" in markdown and "No drift" not in markdown
+    terminal = render(failed, "terminal")
+    assert "Audit failed" in terminal and "Cannot connect" in terminal and "No drift" not in terminal
 
 
 def test_findings_order_is_stable() -> None:

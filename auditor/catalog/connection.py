@@ -9,18 +9,11 @@ from dataclasses import dataclass
 import psycopg
 
 from auditor import urls
+from auditor.catalog.settings import SessionSettings
 from auditor.catalog.sql import query
 from auditor.errors import SourceUnavailable
 
 APPLICATION_NAME = "supabase-inventory-auditor"
-
-
-@dataclass(frozen=True)
-class SessionSettings:
-    connect_timeout: int = 10  # seconds
-    statement_timeout: str = "30s"
-    lock_timeout: str = "2s"
-    idle_timeout: str = "60s"
 
 
 @dataclass(frozen=True)

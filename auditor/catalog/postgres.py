@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from auditor.catalog.connection import Session, SessionSettings, open_session
+from auditor.catalog.connection import Session, open_session
+from auditor.catalog.settings import SessionSettings
 from auditor.catalog.sql import query
 from auditor.model import Catalog, LiveBucket, LiveColumn, LiveTable, SkippedCheck
 

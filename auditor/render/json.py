@@ -12,12 +12,15 @@ JSON_FORMAT_VERSION = 1
 def report_dict(report: Report) -> dict:
     return {
         "version": JSON_FORMAT_VERSION,
-        "status": "clean" if report.clean else "drift",
+        "status": report.status,
         "environment": report.environment,
         "target": report.target,
         "inventory": report.inventory_path,
         "generated_at": report.generated_at,
         "summary": {**report.counts, "total": len(report.findings), **report.checked},
+        "failure": None
+        if report.failure is None
+        else {"message": report.failure.message, "exit_code": report.failure.exit_code},
         "skipped": [{"check": s.check, "reason": s.reason} for s in report.skipped],
         "findings": [
             {
@@ -29,6 +32,7 @@ def report_dict(report: Report) -> dict:
                 "actual": f.actual,
                 "message": f.message,
                 "hint": f.hint,
+                "tags": list(f.tags),
             }
             for f in report.findings
         ],

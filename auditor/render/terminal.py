@@ -33,6 +33,9 @@ def print_report(report: Report, console: Console) -> None:
         ("inventory", report.inventory_path),
     ):
         _print_indented(console, Text.assemble((f"{label:<12}", "dim"), value), 2)
+    if report.failure is not None:
+        console.print()
+        _print_indented(console, Text(report.failure.message), 2)
     for kind, findings in report.by_kind():
         console.print()
         console.print(Text(f"{kind_title(kind)} ({len(findings)})", style="bold underline"))

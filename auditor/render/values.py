@@ -18,7 +18,9 @@ def show_value(finding: Finding, value: object) -> str:
 
 
 def headline(report: Report) -> str:
-    """'No drift' or 'Drift found: 2 errors, 1 warning', the same words in every format."""
+    """'No drift', 'Drift found: 2 errors, 1 warning' or 'Audit failed', the same words in every format."""
+    if report.failure is not None:
+        return "Audit failed: no verdict, nothing could be compared"
     if report.clean:
         return "No drift: the database matches the inventory"
     parts = [severity_count(n, severity) for severity, n in report.counts.items() if n]

@@ -1,0 +1,192 @@
+"""`auditor audit`: audit one or several environments and report the drift."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from auditor import exit_codes
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail
+from auditor.errors import AuditorError, UsageError
+
+if TYPE_CHECKING:
+    from auditor.model import Report
+
+EPILOG = (
+    "Examples:\n\n"
+    "  auditor audit --env prod\n\n"
+    "  auditor audit --env staging --format markdown --output reports/audit.md\n\n"
+    "  auditor audit --env local --json reports/audit.json --markdown reports/audit.md\n\n"
+    "  auditor audit --all-envs --markdown 'reports/{env}.md'\n\n"
+    "  AUDITOR_DATABASE_URL=postgresql://... auditor audit --fail-on warning\n\n"
+    + exit_codes.HELP_TEXT
+    + " With several environments the highest code wins."
+)
+
+ENV_PLACEHOLDER = "{env}"
+
+
+class OutputFormat(StrEnum):
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+class CatalogSource(StrEnum):
+    pg_catalog = "pg_catalog"
+    information_schema = "information_schema"
+
+
+def audit(
+    env: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--env", "-e", help="Environment from inventory.yaml (prod, staging, local...); repeat for several."
+        ),
+    ] = None,
+    all_envs: Annotated[bool, typer.Option("--all-envs", help="Audit every environment of the inventory.")] = False,
+    inventory: InventoryOption = DEFAULT_INVENTORY,
+    db_url: Annotated[
+        str | None,
+        typer.Option(
+            "--db-url",
+            help="Connection URL for this run only, overriding the environment's (also AUDITOR_DATABASE_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        OutputFormat.terminal
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file instead of stdout ({env} is replaced)."),
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write the markdown report to this file.")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the JSON report to this file.")] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
+    ] = FailOn.error,
+    catalog: Annotated[
+        CatalogSource, typer.Option("--catalog", help="Where tables and columns are read from.")
+    ] = CatalogSource.pg_catalog,
+    statement_timeout: Annotated[
+        str, typer.Option("--statement-timeout", help="Timeout of each catalog query (PostgreSQL interval).")
+    ] = "30s",
+    connect_timeout: Annotated[
+        int, typer.Option("--connect-timeout", min=1, help="Seconds to wait for each connection attempt.")
+    ] = 10,
+    connect_retries: Annotated[
+        int,
+        typer.Option("--connect-retries", min=0, help="Extra connection attempts after a transient failure."),
+    ] = 2,
+    retry_delay: Annotated[
+        float, typer.Option("--retry-delay", min=0.0, help="Seconds before the first retry; doubles each time.")
+    ] = 1.0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Environments audited at the same time.")] = 4,
+) -> None:
+    """Audit environments' databases against the inventory.
+
+    With several environments (--env a --env b, or --all-envs) they are audited concurrently and
+    each gets its own report; one that cannot be reached is reported as failed without hiding
+    the others. Output paths must then contain {env}, which is replaced by each environment's name.
+    """
+    from auditor.api import audit_environments, audit_inventory, failed_report
+    from auditor.catalog.settings import SessionSettings
+    from auditor.inventory import load_inventory
+
+    settings = SessionSettings(
+        connect_timeout=connect_timeout,
+        statement_timeout=statement_timeout,
+        connect_retries=connect_retries,
+        retry_delay=retry_delay,
+    )
+    try:
+        loaded = load_inventory(inventory)
+        names = [e.name for e in loaded.environments] if all_envs else list(dict.fromkeys(env or []))
+        paths = {"output": output, "markdown": markdown, "json": json_path}
+        _check_several(names, paths, output_format, db_url)
+        if len(names) > 1:
+            reports = audit_environments(loaded, names, catalog_source=catalog.value, settings=settings, jobs=jobs)
+        else:
+            name = names[0] if names else None
+            try:
+                reports = [
+                    audit_inventory(loaded, name, db_url=db_url, catalog_source=catalog.value, settings=settings)
+                ]
+            except AuditorError as error:
+                if not any(paths.values()):
+                    raise
+                reports = [failed_report(loaded, name, error, db_url=db_url)]
+        for report in reports:
+            _emit(report, paths, output_format, show=len(reports) > 1 or report.failure is None)
+    except AuditorError as error:
+        raise fail(error) from None
+    threshold = None if fail_on is FailOn.never else fail_on.value
+    raise typer.Exit(max(_exit_code(report, threshold) for report in reports))
+
+
+def _check_several(names: list[str], paths: dict[str, Path | None], fmt: OutputFormat, db_url: str | None) -> None:
+    if len(names) <= 1:
+        return
+    if db_url or os.environ.get("AUDITOR_DATABASE_URL"):
+        raise UsageError("--db-url and AUDITOR_DATABASE_URL name one database: use them with at most one --env.")
+    for option, path in paths.items():
+        if path is not None and ENV_PLACEHOLDER not in str(path):
+            raise UsageError(
+                f"With several environments, --{option} needs {ENV_PLACEHOLDER} in its path "
+                f"(e.g. reports/{ENV_PLACEHOLDER}.md), or each report would overwrite the last."
+            )
+    if fmt is not OutputFormat.terminal and paths["output"] is None:
+        raise UsageError(
+            f"With several environments, --format {fmt.value} needs --output with {ENV_PLACEHOLDER} in its path."
+        )
+
+
+def _emit(report: Report, paths: dict[str, Path | None], fmt: OutputFormat, *, show: bool) -> None:
+    """Write the report's files, then print it (or its failure) where the options say."""
+    from auditor.render import render
+    from auditor.reports import write_atomically
+
+    def target(path: Path) -> Path:
+        return Path(str(path).replace(ENV_PLACEHOLDER, report.environment))
+
+    for option, file_format in (("markdown", "markdown"), ("json", "json"), ("output", fmt.value)):
+        path = paths[option]
+        if path is not None:
+            write_atomically(target(path), render(report, file_format))
+    if report.failure is not None:
+        typer.echo(f"error: {report.failure.message}", err=True)
+    if paths["output"] is not None:
+        typer.echo(f"Report written to {target(paths['output'])}", err=True)
+    elif show and fmt is OutputFormat.terminal:
+        from rich.console import Console
+
+        from auditor.render.terminal import print_report
+
+        print_report(report, Console(highlight=False))
+    elif show:
+        sys.stdout.write(render(report, fmt.value))
+
+
+def _exit_code(report: Report, threshold: str | None) -> int:
+    from auditor.model import Severity
+
+    if report.failure is not None:
+        return report.failure.exit_code
+    if threshold is None:
+        return exit_codes.OK
+    return exit_codes.DRIFT if report.fails(Severity(threshold)) else exit_codes.OK
