@@ -25,32 +25,45 @@ from auditor.model import (
 )
 from auditor.sizes import SIZE_HELP, parse_size
 
-MAX_INVENTORY_BYTES = 10 * 1024 * 1024
+# 200 times OurVidz's 10 KB: room for thousands of tables, yet loading stays near 1 s and
+# 100 MB of memory (PyYAML's node tree takes some 40 times the file's size).
+MAX_INVENTORY_BYTES = 2 * 1024 * 1024
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 
-TOP_KEYS = ("version", "project", "schemas", "docs", "groups", "tables", "buckets", "environments")
-DOCS_KEYS = ("folder", "naming")
+TOP_KEYS = ("version", "project", "schemas", "exposed_schemas", "docs", "groups", "tables", "buckets", "environments")
+DOCS_KEYS = ("folder", "naming", "stub_bytes")
 GROUP_KEYS = ("title", "docs")
-TABLE_KEYS = ("group", "description", "columns", "doc")
+TABLE_KEYS = ("group", "description", "columns", "doc", "rls")
 BUCKET_KEYS = ("group", "description", "public", "file_size_limit", "allowed_mime_types", "status", "doc")
 BUCKET_CHECKED_KEYS = ("public", "file_size_limit", "allowed_mime_types")
-ENVIRONMENT_KEYS = ("database_url", "description")
+ENVIRONMENT_KEYS = ("database_url", "supabase_url", "service_key", "description")
 
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 _LITERAL_PASSWORD = re.compile(r"://[^/:@\s]*:([^@\s]+)@\[?([^/:?\s\]]*)")
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+_LONE_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 
 
 def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     """Read and validate an inventory file; raise InventoryError listing every problem."""
     file = str(path)
     text = _read_text(Path(path), file)
+    with yn.no_garbage_collection():
+        return _load(text, file)
+
+
+def _load(text: str, file: str) -> Inventory:
     try:
         root = yn.compose(text)
+    except yn.ReaderError as error:  # a character YAML does not allow; its place is a byte offset
+        line, column = _place(text.encode(), error.position)
+        code = error.character if isinstance(error.character, int) else ord(error.character or "\0")
+        message = f"invalid YAML: character U+{code:04X} is not allowed (only tabs, line breaks and printable ones are)"
+        raise InventoryError([Problem(file, line, column, "", message)]) from None
     except yn.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = getattr(error, "problem", None) or str(error)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         if _character_at(text, line, column) == "\t":
             problem += " (a tab: YAML indents with spaces only)"
         raise InventoryError([Problem(file, line, column, "", f"invalid YAML: {problem}")]) from None
@@ -61,6 +74,13 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     if validator.problems:
         raise InventoryError(sorted(validator.problems, key=lambda p: (p.line, p.column)))
     return inventory
+
+
+def _place(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a byte offset in UTF-8 text; the column counts characters."""
+    before = data[:offset]
+    start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[start:].decode("utf-8-sig", errors="replace")) + 1
 
 
 def _character_at(text: str, line: int, column: int) -> str:
@@ -79,8 +99,11 @@ def _read_text(path: Path, file: str) -> str:
             raise fail("is a directory, not an inventory file")
         size = path.stat().st_size
         if size > MAX_INVENTORY_BYTES:
-            raise fail(f"file is {size:,} bytes; an inventory must be under {MAX_INVENTORY_BYTES:,}")
-        data = path.read_bytes()
+            raise fail(f"file is {size:,} bytes, over the {MAX_INVENTORY_BYTES:,} bytes an inventory may have")
+        with path.open("rb") as handle:  # bounded: a device or pipe has no size to check first
+            data = handle.read(MAX_INVENTORY_BYTES + 1)
+        if len(data) > MAX_INVENTORY_BYTES:
+            raise fail(f"more than the {MAX_INVENTORY_BYTES:,} bytes an inventory may have")
     except FileNotFoundError:
         raise fail("file not found (use --inventory PATH)") from None
     except PermissionError:
@@ -90,9 +113,7 @@ def _read_text(path: Path, file: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        line, column = _place(data, error.start)
         raise InventoryError(
             [Problem(file, line, column, "", "not valid UTF-8 text (save the file as UTF-8)")]
         ) from None
@@ -108,8 +129,9 @@ class _Validator:
     # --- reporting ---------------------------------------------------------------------
 
     def problem(self, node: yn.Node, path: str, message: str) -> None:
+        """Record a problem; names from the file are shown with control characters escaped."""
         line, column = yn.position(node)
-        self.problems.append(Problem(self.file, line, column, path, message))
+        self.problems.append(Problem(self.file, line, column, _printable(_cut(path)), _printable(message)))
 
     # --- generic shapes ----------------------------------------------------------------
 
@@ -120,6 +142,8 @@ class _Validator:
         if not isinstance(node, yn.MappingNode):
             self.problem(node, path, f"expected a mapping (key: value), got {_describe(node)}")
             return None
+        for merged in yn.unmergeable(node):
+            self.problem(merged, path, "'<<' merges a mapping or a list of mappings, like *defaults")
         entries: dict[str, tuple[yn.Node, yn.Node]] = {}
         for key, value in yn.merged_pairs(node):
             if not isinstance(key, yn.ScalarNode):
@@ -144,14 +168,14 @@ class _Validator:
         try:
             return yn.scalar_value(node)
         except (yn.YAMLError, ValueError):
-            self.problem(node, path, f"expected {expected}, got {node.value!r}")
+            self.problem(node, path, f"expected {expected}, got {_shown(node.value)}")
             return _INVALID
 
     def text(self, node: yn.Node, path: str, *, allow_empty: bool = False) -> str | None:
         value = self.scalar(node, path, "text")
         if value is _INVALID:
             return None
-        if isinstance(value, (bool, int, float)) or value is None:
+        if not isinstance(value, str):  # a number, true/false, null, a date, !!binary...
             self.problem(node, path, f"expected text, got {_describe(node)} (quote it)")
             return None
         if not allow_empty and not str(value).strip():
@@ -159,12 +183,28 @@ class _Validator:
             return None
         return str(value)
 
+    def identifier(self, node: yn.Node, path: str, name: str, kind: str) -> bool:
+        """False, with a problem, for a name no PostgreSQL object can have (it cuts names to 63 bytes)."""
+        if not name:
+            self.problem(node, path, f"the {kind} name is empty")
+            return False
+        size = len(name.encode())
+        if size > MAX_IDENTIFIER_BYTES:
+            self.problem(
+                node,
+                path,
+                f"{kind} name is {size} bytes, longer than {MAX_IDENTIFIER_BYTES} bytes: PostgreSQL truncates "
+                f"longer names, so no {kind} is called that (declare the truncated name)",
+            )
+            return False
+        return True
+
     def boolean(self, node: yn.Node, path: str) -> bool | None:
         value = self.scalar(node, path, "true or false")
         if value is _INVALID:
             return None
         if not isinstance(value, bool):
-            self.problem(node, path, f"expected true or false, got {node.value!r}")
+            self.problem(node, path, f"expected true or false, got {_shown(node.value)}")
             return None
         return value
 
@@ -186,7 +226,7 @@ class _Validator:
         if isinstance(value, str) and value.strip():
             return value.strip()
         if value is not _INVALID:
-            self.problem(node, path, f"expected a doc file name, true or false, got {node.value!r}")
+            self.problem(node, path, f"expected a doc file name, true or false, got {_shown(node.value)}")
         return False
 
     def range_(self, node: yn.Node, path: str) -> tuple[int, int] | None:
@@ -194,11 +234,11 @@ class _Validator:
         match = _RANGE.match(value) if isinstance(value, str) else None
         if not match:
             if value is not _INVALID:
-                self.problem(node, path, f"expected a number range like 10-19, got {node.value!r}")
+                self.problem(node, path, f"expected a number range like 10-19, got {_shown(node.value)}")
             return None
         low, high = int(match.group(1)), int(match.group(2))
         if low > high:
-            self.problem(node, path, f"range {node.value!r} starts after it ends")
+            self.problem(node, path, f"range {_shown(node.value)} starts after it ends")
             return None
         return low, high
 
@@ -217,10 +257,13 @@ class _Validator:
                 )
         project = self.text(top["project"][1], "project") if "project" in top else None
         schemas = self.schemas(top["schemas"][1]) if "schemas" in top else ("public",)
-        docs_folder, naming = self.docs(top["docs"][1]) if "docs" in top else (None, ())
+        exposed = self.exposed_schemas(top["exposed_schemas"][1], schemas) if "exposed_schemas" in top else ("public",)
+        docs_folder, naming, stub_bytes = (
+            self.docs(top["docs"][1]) if "docs" in top else (None, (), Inventory.docs_stub_bytes)
+        )
         groups = self.groups(top["groups"][1]) if "groups" in top else ()
         known_groups = {g.key for g in groups}
-        tables = self.tables(top["tables"][1], schemas, known_groups) if "tables" in top else ()
+        tables = self.tables(top["tables"][1], schemas, exposed, known_groups) if "tables" in top else ()
         buckets = self.buckets(top["buckets"][1], known_groups) if "buckets" in top else ()
         environments = self.environments(top["environments"][1]) if "environments" in top else ()
         if not top and isinstance(root, yn.MappingNode):
@@ -235,6 +278,8 @@ class _Validator:
             environments=environments,
             docs_folder=docs_folder,
             naming=naming,
+            docs_stub_bytes=stub_bytes,
+            exposed_schemas=exposed,
         )
 
     def schemas(self, node: yn.Node) -> tuple[str, ...]:
@@ -246,15 +291,39 @@ class _Validator:
             return ("public",)
         seen: list[str] = []
         for item, name in items:
+            if not self.identifier(item, "schemas", name, "schema"):
+                continue
             if name in seen:
                 self.problem(item, "schemas", f"schema {name!r} is listed twice")
             else:
                 seen.append(name)
         return tuple(seen)
 
-    def docs(self, node: yn.Node) -> tuple[str | None, tuple]:
+    def exposed_schemas(self, node: yn.Node, schemas: tuple[str, ...]) -> tuple[str, ...]:
+        """Schemas the Data API serves; each must be audited, or its tables would go unchecked."""
+        items = self.text_list(node, "exposed_schemas")
+        if items is None:
+            return ("public",)
+        exposed: list[str] = []
+        for item, name in items:
+            if name not in schemas:
+                self.problem(item, "exposed_schemas", f"schema {name!r} is not audited (add it to schemas)")
+            elif name in exposed:
+                self.problem(item, "exposed_schemas", f"schema {name!r} is listed twice")
+            else:
+                exposed.append(name)
+        return tuple(exposed)
+
+    def docs(self, node: yn.Node) -> tuple[str | None, tuple, int]:
         entries = self.mapping(node, "docs", DOCS_KEYS) or {}
         folder = self.text(entries["folder"][1], "docs.folder") if "folder" in entries else None
+        stub_bytes = Inventory.docs_stub_bytes
+        if "stub_bytes" in entries:
+            value = self.scalar(entries["stub_bytes"][1], "docs.stub_bytes", "a number of bytes")
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                stub_bytes = value
+            elif value is not _INVALID:
+                self.problem(entries["stub_bytes"][1], "docs.stub_bytes", "expected a whole number of bytes")
         naming: list[tuple[tuple[int, int], str]] = []
         if "naming" in entries:
             for name, (key, value) in (self.mapping(entries["naming"][1], "docs.naming") or {}).items():
@@ -268,7 +337,7 @@ class _Validator:
                     self.problem(key, path, f"range {name} overlaps {clash[0]:02d}-{clash[1]:02d}")
                     continue
                 naming.append((bounds, topic))
-        return folder, tuple(naming)
+        return folder, tuple(naming), stub_bytes
 
     def groups(self, node: yn.Node) -> tuple[Group, ...]:
         groups = []
@@ -293,17 +362,22 @@ class _Validator:
             self.problem(node, f"{path}.group", _unknown_name("group", group, known_groups))
         return group
 
-    def tables(self, node: yn.Node, schemas: tuple[str, ...], known_groups: set[str]) -> tuple[TableSpec, ...]:
+    def tables(
+        self, node: yn.Node, schemas: tuple[str, ...], exposed: tuple[str, ...], known_groups: set[str]
+    ) -> tuple[TableSpec, ...]:
         tables: list[TableSpec] = []
         seen: dict[tuple[str, str], int] = {}
         for name, (key, value) in (self.mapping(node, "tables") or {}).items():
             path = f"tables.{name}"
-            schema, _, table = name.rpartition(".")
-            schema = schema or schemas[0]
+            schema, table = split_table_name(name, schemas)
             if schema not in schemas:
-                self.problem(key, path, f"schema {schema!r} is not audited (schemas: {', '.join(schemas)})")
-            if len(table.encode()) > MAX_IDENTIFIER_BYTES:
-                self.problem(key, path, f"table name is longer than {MAX_IDENTIFIER_BYTES} bytes")
+                self.problem(
+                    key,
+                    path,
+                    f"schema {_shown(schema)} is not audited (schemas: {', '.join(schemas)}); "
+                    f"a table whose name holds a dot is written with its schema, e.g. {schemas[0]}.{name}",
+                )
+            self.identifier(key, path, table, "table")
             if (schema, table) in seen:
                 self.problem(
                     key,
@@ -328,9 +402,16 @@ class _Validator:
                     columns=columns,
                     doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
                     line=yn.position(key)[0],
+                    rls=self.rls(entries, path, exposed=schema in exposed),
                 )
             )
         return tuple(tables)
+
+    def rls(self, entries: dict, path: str, *, exposed: bool) -> bool | None:
+        """Declared `rls`; by default expected on in an exposed schema, unchecked elsewhere."""
+        if "rls" in entries:
+            return self.boolean(entries["rls"][1], f"{path}.rls")
+        return True if exposed else None
 
     def description(self, entries: dict, path: str) -> str:
         if "description" not in entries:
@@ -346,7 +427,7 @@ class _Validator:
                 self.problem(
                     node,
                     path,
-                    f"expected a column count (a whole number) or a list of column names, got {node.value!r}",
+                    f"expected a column count (a whole number) or a list of column names, got {_shown(node.value)}",
                 )
             return None, None
         if not isinstance(node, yn.SequenceNode):
@@ -369,11 +450,12 @@ class _Validator:
             if len(entries) != 1:
                 self.problem(node, path, "expected one 'name: type' pair per list item")
                 return None
-            ((name, (_, type_node)),) = entries.items()
+            ((name, (key, type_node)),) = entries.items()
             column_type = self.text(type_node, f"{path}.{name}")
-            return DeclaredColumn(name, column_type) if column_type else None
+            valid = self.identifier(key, path, name, "column")
+            return DeclaredColumn(name, column_type) if column_type and valid else None
         name = self.text(node, path)
-        return DeclaredColumn(name) if name else None
+        return DeclaredColumn(name) if name and self.identifier(node, path, name, "column") else None
 
     def buckets(self, node: yn.Node, known_groups: set[str]) -> tuple[BucketSpec, ...]:
         buckets: list[BucketSpec] = []
@@ -425,7 +507,7 @@ class _Validator:
         if value is None or value is _INVALID:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            self.problem(node, path, f"expected {SIZE_HELP}, got {node.value!r}")
+            self.problem(node, path, f"expected {SIZE_HELP}, got {_shown(node.value)}")
             return None
         if isinstance(value, int):
             if value < 0:
@@ -457,9 +539,14 @@ class _Validator:
             if entries is None:
                 continue
             url = None
-            if "database_url" not in entries:
-                self.problem(value, path, "missing required key 'database_url' (e.g. ${PROD_DATABASE_URL})")
-            else:
+            if "database_url" not in entries and "supabase_url" not in entries:
+                self.problem(
+                    value,
+                    path,
+                    "missing required key 'database_url' (e.g. ${PROD_DATABASE_URL}), "
+                    "or 'supabase_url' with 'service_key' for the Storage API",
+                )
+            elif "database_url" in entries:
                 url_node = entries["database_url"][1]
                 url = self.text(url_node, f"{path}.database_url")
                 if url and _has_literal_secret(url):
@@ -469,8 +556,45 @@ class _Validator:
                         "contains a literal password; reference an environment variable instead, "
                         "e.g. ${PROD_DATABASE_URL}",
                     )
-            environments.append(Environment(name=name, database_url=url, description=self.description(entries, path)))
+            supabase_url, service_key = self.storage_api(entries, value, path)
+            environments.append(
+                Environment(
+                    name=name,
+                    database_url=url,
+                    description=self.description(entries, path),
+                    supabase_url=supabase_url,
+                    service_key=service_key,
+                )
+            )
         return tuple(environments)
+
+    def storage_api(self, entries: dict, node: yn.Node, path: str) -> tuple[str | None, str | None]:
+        """supabase_url and service_key: given together; the key only as one ${VAR} reference."""
+        for present, missing in (("supabase_url", "service_key"), ("service_key", "supabase_url")):
+            if present in entries and missing not in entries:
+                self.problem(node, path, f"'{present}' needs '{missing}' as well")
+        url = key = None
+        if "supabase_url" in entries:
+            url_node = entries["supabase_url"][1]
+            url = self.text(url_node, f"{path}.supabase_url")
+            if url and "${" not in url and not url.startswith(("https://", "http://")):
+                self.problem(url_node, f"{path}.supabase_url", "expected an https:// URL or a ${VAR} reference")
+            elif url and _has_literal_secret(url):
+                self.problem(url_node, f"{path}.supabase_url", "contains a literal password")
+        if "service_key" in entries:
+            key_node = entries["service_key"][1]
+            key = self.text(key_node, f"{path}.service_key")
+            if key and not _LONE_REFERENCE.match(key.strip()):
+                self.problem(  # never quote the value: it may be the key itself
+                    key_node,
+                    f"{path}.service_key",
+                    "must be a lone environment variable reference such as ${PROD_SERVICE_ROLE_KEY}; "
+                    "a literal key (or a ${VAR:-default} holding one) is refused",
+                )
+                key = None
+            elif key:
+                key = key.strip()
+        return url, key
 
 
 class _Invalid:
@@ -491,13 +615,42 @@ def _describe(node: yn.Node) -> str:
         return "a list"
     kind = node.tag.rsplit(":", 1)[-1]
     names = {"str": "text", "int": "a number", "float": "a number", "bool": "true/false", "null": "null"}
-    return f"{names.get(kind, kind)} {node.value!r}" if kind != "null" else "null"
+    return f"{names.get(kind, kind)} {_shown(node.value)}" if kind != "null" else "null"
+
+
+def split_table_name(name: str, schemas: tuple[str, ...]) -> tuple[str, str]:
+    """(schema, table) of a `tables` key: `profiles` is in the first schema, `auth.users` in auth.
+
+    An audited schema's prefix is matched first, so `public.a.b` is table `a.b` in public.
+    """
+    for schema in sorted(schemas, key=len, reverse=True):
+        if name.startswith(f"{schema}."):
+            return schema, name[len(schema) + 1 :]
+    schema, _, table = name.rpartition(".")
+    return schema or schemas[0], table
 
 
 def _unknown_key(name: str, allowed: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(name, allowed, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(allowed)}"
-    return f"unknown key {name!r}{hint}"
+    return f"unknown key {_shown(name)}{hint}"
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """`text` cut short, so that one huge name or value cannot flood the output."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}... ({len(text):,} characters)"
+
+
+def _shown(value: str) -> str:
+    """A value from the file as it reads in a message: quoted, and cut short if huge."""
+    return repr(value) if len(value) <= 80 else f"{value[:77]!r}... ({len(value):,} characters)"
+
+
+def _printable(text: str) -> str:
+    """`text` with newlines and control characters escaped (\\n, \\x1b): one line, no terminal codes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _unknown_name(kind: str, name: str, known: set[str]) -> str:

@@ -7,16 +7,46 @@ needs the raw mapping nodes to see duplicate keys (which `safe_load` silently me
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "YAMLError", "compose", "scalar_value"]
+__all__ = [
+    "MappingNode",
+    "Node",
+    "ReaderError",
+    "ScalarNode",
+    "SequenceNode",
+    "YAMLError",
+    "compose",
+    "scalar_value",
+]
 
 YAMLError = yaml.YAMLError
-_constructor = yaml.constructor.SafeConstructor()
+ReaderError = yaml.reader.ReaderError  # a character YAML does not allow, at a byte offset
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~6x faster, same nodes
+
+
+@contextmanager
+def no_garbage_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a big node tree is built and walked.
+
+    A tree holds no reference cycles (except recursive aliases, collected afterwards), but each
+    full collection walks every node made so far: a large inventory loads over twice as fast.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def compose(text: str) -> Node | None:
@@ -25,8 +55,15 @@ def compose(text: str) -> Node | None:
 
 
 def scalar_value(node: ScalarNode) -> object:
-    """The Python value of a scalar node, resolved as safe_load would (int, bool, None, str...)."""
-    return _constructor.construct_object(node, deep=True)
+    """The Python value of a scalar node, resolved as safe_load would (int, bool, None, str...).
+
+    Raises ValueError for a value its tag cannot take (`!!bool maybe`, `!!timestamp x`): the
+    safe constructor then fails with whatever error its parsing code happens to hit.
+    """
+    try:  # a constructor of its own: a shared one would keep every node it saw alive
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except (YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError) as error:
+        raise ValueError(f"invalid {node.tag} value") from error
 
 
 def position(node: Node) -> tuple[int, int]:
@@ -37,27 +74,52 @@ def position(node: Node) -> tuple[int, int]:
 def merged_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
     """The key/value pairs of a mapping with `<<` merge keys applied (explicit keys win).
 
-    Results are shared between aliases of the same node and merged keys are kept once, so a
-    "billion laughs" of nested merges costs time linear in the document, not exponential.
+    Each mapping's merged pairs are computed once and shared between its aliases, merged keys
+    are kept once, and the walk uses its own stack: a "billion laughs" of nested merges, or a
+    chain of thousands of merges, costs time linear in the document and no recursion.
     """
-    return _merged(node, {})
+    done: dict[int, list[tuple[Node, Node]]] = {}
+    stack: list[tuple[MappingNode, bool]] = [(node, False)]
+    while stack:
+        current, sources_done = stack.pop()
+        if sources_done:
+            done[id(current)] = _merge(current, done)
+        elif id(current) not in done:
+            done[id(current)] = []  # a merge cycle contributes nothing
+            stack.append((current, True))
+            stack.extend((source, False) for source in reversed(_merge_sources(current)))
+    return done[id(node)]
 
 
-def _merged(node: MappingNode, done: dict[int, list[tuple[Node, Node]]]) -> list[tuple[Node, Node]]:
-    if id(node) in done:
-        return done[id(node)]
-    done[id(node)] = []  # a merge cycle contributes nothing
-    inherited: dict[str, tuple[Node, Node]] = {}
-    explicit: list[tuple[Node, Node]] = []
+def unmergeable(node: MappingNode) -> list[Node]:
+    """Values of a mapping's `<<` keys that are not mappings (merged_pairs leaves them out)."""
+    found: list[Node] = []
     for key, value in node.value:
-        if key.tag != "tag:yaml.org,2002:merge":
-            explicit.append((key, value))
-            continue
-        for source in value.value if isinstance(value, SequenceNode) else [value]:
-            if isinstance(source, MappingNode):
-                for pair in _merged(source, done):
-                    inherited.setdefault(pair[0].value, pair)  # earlier sources take precedence
-    explicit_keys = {k.value for k, _ in explicit if isinstance(k, ScalarNode)}
-    result = [pair for name, pair in inherited.items() if name not in explicit_keys] + explicit
-    done[id(node)] = result
-    return result
+        if key.tag == MERGE_TAG:
+            items = value.value if isinstance(value, SequenceNode) else [value]
+            found += [item for item in items if not isinstance(item, MappingNode)]
+    return found
+
+
+def _merge_sources(node: MappingNode) -> list[MappingNode]:
+    """The mappings named by a mapping's `<<` keys, earliest first (the first wins)."""
+    sources: list[MappingNode] = []
+    for key, value in node.value:
+        if key.tag == MERGE_TAG:
+            items = value.value if isinstance(value, SequenceNode) else [value]
+            sources += [item for item in items if isinstance(item, MappingNode)]
+    return sources
+
+
+def _merge(node: MappingNode, done: dict[int, list[tuple[Node, Node]]]) -> list[tuple[Node, Node]]:
+    explicit = [(key, value) for key, value in node.value if key.tag != MERGE_TAG]
+    taken = {key.value for key, _ in explicit if isinstance(key, ScalarNode)}
+    inherited: list[tuple[Node, Node]] = []
+    for source in _merge_sources(node):
+        for key, value in done.get(id(source), []):
+            if not isinstance(key, ScalarNode):
+                inherited.append((key, value))  # the validator reports it: keys must be text
+            elif key.value not in taken:
+                taken.add(key.value)
+                inherited.append((key, value))
+    return inherited + explicit

@@ -180,8 +180,19 @@ def test_session_is_read_only_with_timeouts(ourvidz_db: str) -> None:
         assert cursor.fetchone()[0] == APPLICATION_NAME
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             cursor.execute("create table public.written_by_auditor (id int)")
+    with (
+        open_session(ourvidz_db, "test", SessionSettings()) as session,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction),
+    ):
+        session.cursor.execute("update storage.buckets set public = true")
+    with (
+        open_session(ourvidz_db, "test", SessionSettings()) as session,
+        pytest.raises(psycopg.errors.ActiveSqlTransaction),  # nor can it make itself writable
+    ):
+        session.cursor.execute("set transaction read write")
     with psycopg.connect(ourvidz_db) as conn:
         assert conn.execute("select to_regclass('public.written_by_auditor')").fetchone()[0] is None
+        assert conn.execute("select count(*) from storage.buckets where public").fetchone()[0] < 10
 
 
 def test_statement_timeout_is_a_clear_error(ourvidz_db: str) -> None:
@@ -189,7 +200,7 @@ def test_statement_timeout_is_a_clear_error(ourvidz_db: str) -> None:
     with pytest.raises(SourceUnavailable) as caught, open_session(ourvidz_db, "test", settings) as session:
         session.cursor.execute("select pg_sleep(2)")
     message = str(caught.value)
-    assert "environment 'test'" in message and "statement timeout is 100ms" in message
+    assert "environment 'test'" in message and "statement timeout (100ms)" in message
     assert caught.value.exit_code == 3
 
 

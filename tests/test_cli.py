@@ -82,7 +82,7 @@ def test_missing_database_exits_3(server: str) -> None:
     result = run_auditor("audit", "--db-url", make_conninfo(server, dbname="auditor_no_such_db"))
     assert result.returncode == 3
     assert 'database "auditor_no_such_db" does not exist' in result.stderr
-    assert "check the database and role names" in result.stderr
+    assert "check the database name in the URL" in result.stderr
 
 
 def test_unwritable_output_is_a_usage_error(ourvidz_db: str, tmp_path: Path) -> None:

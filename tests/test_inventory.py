@@ -243,3 +243,45 @@ def test_nested_merge_bomb_is_fast(tmp_path: Path) -> None:
 def test_empty_sections_are_allowed(tmp_path: Path) -> None:
     inventory = load_inventory(write(tmp_path, "project: new\ntables:\nbuckets:\nenvironments:\n"))
     assert (inventory.tables, inventory.buckets, inventory.environments) == ((), (), ())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("buckets:\n  a: {public: !!bool maybe}\n", "2:15: buckets.a.public: expected true or false, got 'maybe'"),
+        ("project: !!timestamp x\n", "1:10: project: expected text, got 'x'"),
+        ("project: !!binary AAAA\n", "1:10: project: expected text, got binary 'AAAA' (quote it)"),
+        ("project: 2024-01-01\n", "1:10: project: expected text, got timestamp '2024-01-01' (quote it)"),
+        ("x: &a {? [1] : v}\nbuckets:\n  b: {<<: *a}\n", "1:10: buckets.b: keys must be plain text"),
+        ("buckets:\n  b: {<<: 5}\n", "2:11: buckets.b: '<<' merges a mapping or a list of mappings"),
+        ('tables:\n  "\\e[2J": {colour: red}\n', "2:13: tables.\\x1b[2J.colour: unknown key 'colour'"),
+        ("version: " + "9" * 5000 + "\n", "1:10: version: expected 1, got '99999"),
+        ("project: caf\u00e9\x1f\n", "1:14: invalid YAML: character U+001F is not allowed"),
+        ("tables:\n  " + "t" * 64 + ": {}\n", "table name is 64 bytes, longer than 63 bytes"),
+        ("tables:\n  t: {columns: [{" + "c" * 64 + ": text}]}\n", "column name is 64 bytes"),
+        ("tables:\n  '': {}\n", "2:3: tables.: the table name is empty"),
+        ("tables:\n  a.b: {}\n", "schema 'a' is not audited (schemas: public); a table whose name holds a dot"),
+    ],
+)
+def test_odd_values_give_located_problems(tmp_path: Path, text: str, message: str) -> None:
+    """Tags the safe loader cannot construct, merged non-text keys, control characters, huge values."""
+    found = problems(write(tmp_path, text))
+    assert any(message in problem for problem in found), found
+    assert all(problem.isprintable() and len(problem) < 1000 for problem in found), found
+
+
+def test_dotted_table_name_with_its_schema(tmp_path: Path) -> None:
+    (table,) = load_inventory(write(tmp_path, "schemas: [public, auth]\ntables:\n  public.a.b: {}\n")).tables
+    assert (table.schema, table.name) == ("public", "a.b")
+
+
+def test_long_merge_chain_needs_no_recursion(tmp_path: Path) -> None:
+    chain = "".join(f"  a{i}: &a{i} {{<<: *a{i - 1}}}\n" for i in range(1, 5000))
+    path = write(tmp_path, f"x:\n  a0: &a0 {{public: true}}\n{chain}buckets:\n  b: {{<<: *a4999}}\n")
+    found = problems(path)
+    assert len(found) == 1 and "unknown key 'x'" in found[0]
+
+
+def test_endless_file_is_cut_at_the_size_cap() -> None:
+    (found,) = problems(Path("/dev/zero"))
+    assert "/dev/zero:1:1: more than the 2,097,152 bytes an inventory may have" in found

@@ -1,0 +1,167 @@
+"""No output of the auditor ever holds the database password or the service key.
+
+Runs that succeed and runs that fail every way (unreachable, unknown database, malformed URL,
+bad inventory, refused key, an internal error with AUDITOR_DEBUG=1), in every format, with
+report files: stdout, stderr and every written file are searched for the secrets, plain and
+URL-encoded. The test server trusts loopback connections, so it ignores the password.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import pytest
+from psycopg.conninfo import conninfo_to_dict
+
+from auditor.commands.audit import OutputFormat
+from tests.conftest import INVENTORY, run_auditor
+from tests.storage_api_server import StorageApiServer, unused_port
+
+PASSWORD = "Kn0wn p@ss/w:rd#%?&="  # every character a URL must encode
+SERVICE_KEY = "sb_secret_Kn0wnServ1ceKeyForTheSecretsTest"
+SECRETS = (PASSWORD, quote(PASSWORD, safe=""), quote_plus(PASSWORD), SERVICE_KEY, "Kn0wn p@ss", "Kn0wnServ1ce")
+
+ENVIRONMENTS = """
+environments:
+  local:
+    database_url: ${OURVIDZ_LOCAL_DATABASE_URL}
+  both:
+    database_url: ${OURVIDZ_LOCAL_DATABASE_URL}
+    supabase_url: ${SECRETS_SUPABASE_URL}
+    service_key: ${SUPABASE_SERVICE_ROLE_KEY}
+"""
+
+
+def with_password(conninfo: str, dbname: str | None = None) -> str:
+    """postgresql://postgres:<password>@host:port/db for the test database (host may be a socket folder)."""
+    params = conninfo_to_dict(conninfo)
+    host, port = params.get("host", ""), params.get("port", "5432")
+    user, database = params.get("user", "postgres"), dbname or params["dbname"]
+    secret = quote(PASSWORD, safe="")
+    if host.startswith("/"):
+        return f"postgresql://{user}:{secret}@:{port}/{database}?host={quote(host)}"
+    return f"postgresql://{user}:{secret}@{host}:{port}/{database}"
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Path:
+    """The repository's inventory (without its docs folder) with an environment using the Storage API."""
+    kept, in_docs = [], False
+    for line in INVENTORY.read_text(encoding="utf-8").split("\n"):
+        if line and not line[0].isspace() and not line.startswith("#"):
+            in_docs = line.startswith("docs:")
+            if line.startswith("environments:"):
+                break
+        if not in_docs:
+            kept.append(line)
+    path = tmp_path / "inventory.yaml"
+    path.write_text("\n".join(kept) + ENVIRONMENTS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def api(ourvidz_db: str) -> Iterator[StorageApiServer]:
+    with StorageApiServer(ourvidz_db, {SERVICE_KEY: "service_role"}) as server:
+        yield server
+
+
+class Runs:
+    """Runs the auditor with the secrets in its environment and keeps everything it printed."""
+
+    def __init__(self, inventory: Path, folder: Path):
+        self.inventory, self.folder, self.results = inventory, folder, []
+
+    def __call__(self, *args: str, url: str, api_url: str = "", debug: bool = False, **env: str):
+        variables = {
+            "OURVIDZ_LOCAL_DATABASE_URL": url,
+            "SECRETS_SUPABASE_URL": api_url,
+            "SUPABASE_SERVICE_ROLE_KEY": SERVICE_KEY,
+            **({"AUDITOR_DEBUG": "1"} if debug else {}),
+            **env,
+        }
+        result = run_auditor(*args[:1], "--inventory", str(self.inventory), *args[1:], env=variables)
+        self.results.append(result)
+        return result
+
+    def files(self, name: str) -> list[str]:
+        """--json, --markdown and --output options writing into this run's folder, as `name`.*"""
+        base = self.folder / name
+        return ["--json", f"{base}.json", "--markdown", f"{base}.md", "--output", f"{base}.out"]
+
+    def assert_no_secret(self) -> None:
+        outputs = [(f"run {i} {part}", text) for i, r in enumerate(self.results) for part, text in _parts(r)]
+        outputs += [(str(p), p.read_text(errors="replace")) for p in self.folder.rglob("*") if p.is_file()]
+        assert len(outputs) > 60
+        for where, text in outputs:
+            for secret in SECRETS:
+                assert secret not in text, f"{where} holds a secret: {text[:2000]}"
+
+
+def _parts(result: subprocess.CompletedProcess) -> list[tuple[str, str]]:
+    return [("stdout", result.stdout), ("stderr", result.stderr)]
+
+
+def test_no_output_holds_the_password_or_the_key(
+    ourvidz_db: str, api: StorageApiServer, inventory: Path, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    run = Runs(inventory, reports)
+    good = with_password(ourvidz_db)
+
+    # succeeding runs: SQL and the Storage API, every format, to stdout and to files
+    for fmt in OutputFormat:
+        result = run("audit", "--env", "both", "--format", fmt.value, url=good, api_url=api.url)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip()
+    result = run("audit", "--env", "both", "-f", "sarif", *run.files("ok"), url=good, api_url=api.url, debug=True)
+    assert result.returncode == 0, result.stderr
+    assert (reports / "ok.json").read_text().count('"status": "clean"') == 1
+
+    # failing runs, each writing failed reports as well
+    unreachable = good.replace(f":{conninfo_to_dict(ourvidz_db).get('port', '5432')}/", f":{unused_port()}/")
+    if "@:" in good:  # a socket folder: make it a TCP port nothing listens on
+        unreachable = f"postgresql://postgres:{quote(PASSWORD, safe='')}@127.0.0.1:{unused_port()}/postgres"
+    failures = {
+        "unreachable": (unreachable, "", 3),
+        "unknown-database": (with_password(ourvidz_db, "no_such_database"), "", 3),
+        "malformed-url": (good.replace("@", "%zz@", 1), "", 2),
+        "conninfo-refused": (f"host=127.0.0.1 port={unused_port()} user=postgres password='{PASSWORD}'", "", 3),
+        "not-utf8": (good + os.fsdecode(b"\xff"), "", 2),
+        "api-unreachable": (good, f"http://127.0.0.1:{unused_port()}", 3),
+    }
+    for name, (url, api_url, code) in failures.items():
+        env = "both" if api_url else "local"
+        for fmt in OutputFormat if name == "unreachable" else ():  # a failure prints only its message
+            result = run("audit", "--env", env, "-f", fmt.value, "--connect-retries", "0", url=url, api_url=api_url)
+            assert result.returncode == code, (name, result.stderr)
+        result = run(
+            "audit", "--env", env, "-f", "json", *run.files(name), "--connect-retries", "0",
+            url=url, api_url=api_url, debug=True,
+        )  # fmt: skip
+        assert result.returncode == code, (name, result.stderr)
+        assert '"status": "failed"' in (reports / f"{name}.json").read_text()
+    api.mode = "forbidden"  # the API refuses the key
+    result = run("audit", "--env", "both", "-f", "json", *run.files("refused-key"), url=good, api_url=api.url)
+    assert result.returncode == 3 and "environment 'both'" in result.stderr
+    api.mode = "ok"
+
+    # an inventory holding a literal password: refused without quoting it
+    literal = inventory.with_name("literal.yaml")
+    literal.write_text(
+        inventory.read_text().replace(
+            "${OURVIDZ_LOCAL_DATABASE_URL}", f"postgresql://u:{quote(PASSWORD, safe='')}@db.example.com/p"
+        )
+    )
+    for command in ("validate", "audit"):
+        result = run(command, "--inventory", str(literal), url=good)  # the later --inventory wins
+        assert result.returncode == 2 and "literal password" in result.stderr, result.stderr
+
+    # an internal error (stdout cannot encode the report) with AUDITOR_DEBUG=1: the traceback too
+    result = run("audit", "--env", "both", url=good, api_url=api.url, debug=True, PYTHONIOENCODING="ascii")
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+    run.assert_no_secret()
