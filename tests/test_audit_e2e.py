@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests import pg
@@ -19,12 +20,16 @@ values ('image_high', 'old/a.png', '{"size": 2048}'), ('image_high', 'old/b.png'
 """
 
 EXPECTED = [
+    ("table-exposed", "error", "table", "feature_flags", "protected", "readable by anon, authenticated"),
     ("column-count", "error", "table", "profiles", 7, 6),
     ("table-missing", "error", "table", "usage_logs", "present", "absent"),
     ("table-undeclared", "warning", "table", "feature_flags", "absent", "present"),
     ("bucket-visibility", "error", "bucket", "reference_images", "private", "public"),
     ("bucket-size-limit", "error", "bucket", "user-library", 52428800, 104857600),
     ("bucket-legacy-in-use", "warning", "bucket", "image_high", 0, 2),
+    ("doc-stale", "warning", "doc", "12-profiles.md", "7 columns", "6 columns (gone: age_verified)"),
+    ("doc-stale", "warning", "doc", "90-reference_images.md", "private", "public"),
+    ("doc-stale", "warning", "doc", "91-user-library.md", "50MB", "100MB"),
 ]
 
 
@@ -51,33 +56,36 @@ def test_drift_is_reported_exactly_in_every_format(ourvidz_db: str, tmp_path: Pa
     data = json.loads(result.stdout)
     found = [(f["rule"], f["severity"], f["kind"], f["name"], f["expected"], f["actual"]) for f in data["findings"]]
     assert found == EXPECTED
-    assert data["summary"]["error"] == 4 and data["summary"]["warning"] == 2
+    assert data["summary"]["error"] == 5 and data["summary"]["warning"] == 5
     assert data["environment"] == "local"
 
     markdown_path = tmp_path / "audit.md"
     result = audit(ourvidz_db, "--format", "markdown", "--output", str(markdown_path))
     assert result.returncode == 1
     markdown = markdown_path.read_text()
-    assert markdown.startswith("## ❌ Inventory audit: Drift found: 4 errors, 2 warnings")
+    assert markdown.startswith("## ❌ Inventory audit: Drift found: 5 errors, 5 warnings")
     rows = [line for line in markdown.splitlines() if line.startswith("| error") or line.startswith("| warning")]
     assert len(rows) == len(EXPECTED)
     for rule, severity, _, name, _, _ in EXPECTED:
         assert any(f"`{rule}`" in row and row.startswith(f"| {severity}") for row in rows), rule
         assert name.replace("_", "\\_") in markdown
     assert "| 50MB | 100MB |" in markdown
+    assert "\n### Documentation (3)\n" in markdown  # the doc findings in a section of their own
 
     result = audit(ourvidz_db)
     assert result.returncode == 1
     terminal = result.stdout
-    assert terminal.splitlines()[0] == "✖ Drift found: 4 errors, 2 warnings"
+    assert terminal.splitlines()[0] == "✖ Drift found: 5 errors, 5 warnings"
     for rule, _, _, name, _, _ in EXPECTED:
         assert f"{name}  [{rule}]" in terminal
     assert terminal.count("[") == len(EXPECTED)  # exactly those findings, no others
+    assert "\nDocumentation (3)\n" in terminal
     assert "\x1b[" not in terminal  # NO_COLOR and not a TTY: plain text
 
 
 def test_fail_on_threshold(ourvidz_db: str) -> None:
     pg.execute(ourvidz_db, "create table public.feature_flags (id int);")
+    pg.execute(ourvidz_db, "revoke all on public.feature_flags from anon, authenticated;")  # not exposed
     assert audit(ourvidz_db).returncode == 0  # only a warning; default --fail-on error
     assert audit(ourvidz_db, "--fail-on", "warning").returncode == 1
     pg.execute(ourvidz_db, "drop table public.jobs cascade;")
@@ -98,7 +106,7 @@ def test_same_state_gives_same_bytes(ourvidz_db: str) -> None:
     first.pop("generated_at"), second.pop("generated_at")
     assert first == second
     markdown = [audit(ourvidz_db, "-f", "markdown").stdout for _ in range(2)]
-    strip = [m.split("| Audited at")[0] + m.split("| Audited at")[1].split("\n", 1)[1] for m in markdown]
+    strip = [re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "<generated_at>", m) for m in markdown]
     assert strip[0] == strip[1]
 
 

@@ -6,6 +6,8 @@
 --   table-undeclared      feature_flags
 --   bucket-size-limit     system_assets (5 MiB -> 20 MiB)
 --   bucket-legacy-in-use  sdxl_image_fast (3 objects)
+--   doc-stale             12-profiles.md, 15-api_models.md (they list the columns before the migrations)
+--   doc-missing           projects (not SQL: run.py leaves 60-projects.md out of the docs it audits)
 --
 -- Same rules as ourvidz.sql: plain SQL, no meta-commands, no transaction control, no
 -- percent signs.

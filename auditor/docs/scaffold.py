@@ -1,0 +1,130 @@
+"""`auditor docs scaffold`: draft the missing docs, refresh the generated sections of the others.
+
+plan_scaffold() is pure: it decides every file's new bytes from the inventory, the scanned tree,
+the files' current text and (optionally) the live catalog. write_plan() writes the changed ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.docs import generated
+from auditor.docs.compare import docs_status
+from auditor.docs.scan import object_refs, split_name, table_name
+from auditor.docs.tree import DocsTree, ObjectRef
+from auditor.model import BucketSpec, Catalog, Inventory, TableSpec
+from auditor.reports import write_atomically
+
+
+@dataclass(frozen=True)
+class DocWrite:
+    name: str  # file name in the docs folder
+    action: str  # "create", "refresh" or "unchanged"
+    objects: tuple[ObjectRef, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    ref: ObjectRef
+    reason: str
+
+
+@dataclass(frozen=True)
+class ScaffoldPlan:
+    writes: tuple[DocWrite, ...]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def changes(self) -> tuple[DocWrite, ...]:
+        return tuple(w for w in self.writes if w.action != "unchanged")
+
+
+def plan_scaffold(
+    inventory: Inventory,
+    docs: DocsTree,
+    texts: Mapping[str, str],
+    catalog: Catalog | None = None,
+    *,
+    only_missing: bool = False,
+) -> ScaffoldPlan:
+    """New docs for objects without one (`only_missing`: only those the inventory says are documented)
+    and, with a catalog, refreshed generated sections in the existing docs (`texts`: name -> text)."""
+    sources = _Sources(inventory, catalog)
+    status = docs_status(inventory, docs, catalog)
+    named = [split_name(doc)[0] for doc in sources.doc.values() if isinstance(doc, str)]
+    used = {f.number for f in docs.files if f.number is not None} | {n for n in named if n is not None}
+    new: dict[str, list[ObjectRef]] = {}
+    skipped: list[Skipped] = []
+    for entry in status.objects:
+        if entry.files or (only_missing and entry.state != "missing"):
+            continue
+        doc = sources.doc[entry.ref]
+        if isinstance(doc, str):
+            new.setdefault(doc, []).append(entry.ref)
+            continue
+        bounds = sources.range_of(entry.ref)
+        if bounds is None:
+            skipped.append(Skipped(entry.ref, f"group {entry.group or '(none)'} has no doc number range"))
+            continue
+        number = next((n for n in range(bounds[0], bounds[1] + 1) if n not in used), None)
+        if number is None:
+            skipped.append(Skipped(entry.ref, f"no free number left in {bounds[0]:02d}-{bounds[1]:02d}"))
+            continue
+        used.add(number)
+        new[f"{number:02d}-{entry.ref.name}.md"] = [entry.ref]
+    writes = [DocWrite(name, "create", tuple(refs), new_doc(refs, sources)) for name, refs in new.items()]
+    for name in sorted(texts):
+        text = texts[name]
+        refs = tuple(generated.sections_in(text))
+        if not refs or catalog is None:
+            continue
+        bodies = {ref: body for ref in refs if (body := sources.live_body(ref)) is not None}
+        refreshed = generated.refresh(text, bodies)
+        writes.append(DocWrite(name, "unchanged" if refreshed == text else "refresh", refs, refreshed))
+    return ScaffoldPlan(tuple(sorted(writes, key=lambda w: w.name)), tuple(skipped))
+
+
+def write_plan(folder: Path, plan: ScaffoldPlan) -> None:
+    for write in plan.changes:
+        write_atomically(folder / write.name, write.text)
+
+
+def new_doc(refs: list[ObjectRef], sources: _Sources) -> str:
+    from auditor.templating import render_template
+
+    entries = [(ref, sources.description(ref), generated.section(ref, sources.body(ref))) for ref in refs]
+    return render_template("doc.md.j2", title=" & ".join(r.name for r in refs), entries=entries)
+
+
+class _Sources:
+    """The inventory's and the catalog's facts about each object, by ObjectRef."""
+
+    def __init__(self, inventory: Inventory, catalog: Catalog | None):
+        self.doc = dict(object_refs(inventory))
+        self.tables: dict[str, TableSpec] = {table_name(inventory, t.schema, t.name): t for t in inventory.tables}
+        self.buckets: dict[str, BucketSpec] = {b.id: b for b in inventory.buckets}
+        self.ranges = {g.key: g.doc_range for g in inventory.groups}
+        live_tables = (catalog.tables if catalog else None) or ()
+        self.live_tables = {table_name(inventory, t.schema, t.name): t for t in live_tables}
+        self.live_buckets = {b.id: b for b in (catalog.buckets if catalog else None) or ()}
+
+    def range_of(self, ref: ObjectRef) -> tuple[int, int] | None:
+        spec = self.tables.get(ref.name) if ref.kind == "table" else self.buckets.get(ref.name)
+        return self.ranges.get(spec.group) if spec is not None and spec.group else None
+
+    def description(self, ref: ObjectRef) -> str:
+        spec = self.tables.get(ref.name) if ref.kind == "table" else self.buckets.get(ref.name)
+        return spec.description if spec is not None else ""
+
+    def body(self, ref: ObjectRef) -> str:
+        if ref.kind == "table":
+            return generated.table_body(ref.name, self.tables.get(ref.name), self.live_tables.get(ref.name))
+        return generated.bucket_body(self.buckets.get(ref.name), self.live_buckets.get(ref.name))
+
+    def live_body(self, ref: ObjectRef) -> str | None:
+        """The section's text from the database; None when the object is not live (left as it is)."""
+        live = self.live_tables if ref.kind == "table" else self.live_buckets
+        return self.body(ref) if ref.name in live else None
