@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from auditor.model import Report
 
-FORMATS = ("terminal", "markdown", "json")
+FORMATS = ("terminal", "markdown", "json", "junit", "sarif")
 
 
-def render(report: Report, fmt: str, *, fail_on: str | None = "error") -> str:
-    """The report as text in one of FORMATS (terminal: plain text, no colour)."""
+def render(report: Report, fmt: str, *, fail_on: str | None = "error", full_report: str | None = None) -> str:
+    """The report as text in one of FORMATS (terminal: plain text, no colour).
+
+    `fail_on` decides which findings fail a JUnit test case; `full_report` says where the
+    complete report is when markdown must be shortened to fit a GitHub comment.
+    """
     if fmt == "json":
         from auditor.render.json import render_json
 
@@ -16,9 +20,17 @@ def render(report: Report, fmt: str, *, fail_on: str | None = "error") -> str:
     if fmt == "markdown":
         from auditor.render.markdown import render_markdown
 
-        return render_markdown(report)
+        return render_markdown(report, full_report=full_report)
     if fmt == "terminal":
         from auditor.render.terminal import render_plain
 
         return render_plain(report)
+    if fmt == "junit":
+        from auditor.render.junit import render_junit
+
+        return render_junit(report, fail_on)
+    if fmt == "sarif":
+        from auditor.render.sarif import render_sarif
+
+        return render_sarif(report)
     raise ValueError(f"unknown format {fmt!r}")

@@ -9,10 +9,20 @@ from __future__ import annotations
 import html
 import re
 
-import jinja2
-
-from auditor.model import Report
-from auditor.render.values import headline, hints, kind_title, severity_count, show_value
+from auditor import __version__
+from auditor.drift import plural
+from auditor.model import Finding, Report
+from auditor.render.values import (
+    SECURITY,
+    headline,
+    hints,
+    most_severe_first,
+    sections,
+    severity_count,
+    show_value,
+    visible,
+)
+from auditor.templating import environment
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}#|~!])")
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
@@ -20,32 +30,87 @@ _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
 
 def md_escape(value: object) -> str:
     """Text safe inside a GFM table cell: no markup, no HTML, no line breaks, no mentions."""
-    text = html.escape(str(value), quote=False)
+    text = html.escape(visible(value, newlines=True), quote=False)
     text = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
     text = text.replace("@", "&#64;")
     text = _AUTOLINK.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
     return re.sub(r"\r\n|\r|\n", "<br>", text)
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("auditor", "templates"),
-        autoescape=False,  # markdown, not HTML: escaping is explicit through the md filter
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["md"] = md_escape
-    return env
+MAX_CHARS = 60_000
+"""Default size cap, in UTF-8 bytes: GitHub refuses comments over 65,536 characters, and a
+byte count is never below the character count. The margin leaves room for a wrapper."""
+
+FOLD_ROWS = 10
+"""Sections with more findings than this are folded in <details>."""
 
 
-def render_markdown(report: Report) -> str:
-    template = _environment().get_template("report.md.j2")
-    return template.render(
-        report=report,
-        headline=headline(report),
-        sections=[(kind_title(kind), findings, hints(findings)) for kind, findings in report.by_kind()],
-        show_value=show_value,
-        severity_count=severity_count,
-    )
+def render_markdown(report: Report, *, max_chars: int | None = MAX_CHARS, full_report: str | None = None) -> str:
+    """The report as GFM; past `max_chars` it keeps the headline, the counts and the most
+    severe findings, and says how many were left out and where the full report is."""
+    template = environment().get_template("report.md.j2")
+
+    def render(kept: tuple[Finding, ...]) -> str:
+        totals = {title: len(group) for title, group in sections(report.findings)}
+        return template.render(
+            report=report,
+            headline=headline(report),
+            sections=[(title, group, hints(group)) for title, group in sections(kept)],
+            title_totals=totals,
+            shown=len(kept),
+            omitted=len(report.findings) - len(kept),
+            full_report=_where(full_report),
+            changes=_changes(report),
+            security_count=sum(SECURITY in f.tags for f in report.findings),
+            fold=FOLD_ROWS,
+            version=__version__,
+            show_value=show_value,
+            severity_count=severity_count,
+            plural=plural,
+        )
+
+    text = render(report.findings)
+    if max_chars is None or _size(text) <= max_chars:
+        return text
+    ranked = most_severe_first(report.findings)
+
+    def fits(count: int) -> bool:
+        return _size(render(_keep(report, ranked[:count]))) <= max_chars
+
+    # The most findings that fit: `low` fits (or is 0), `high` does not. Galloping up from a
+    # few keeps every trial render small when thousands of findings would never fit anyway.
+    low, high, step = 0, len(ranked), 64
+    while low + step < high and fits(low + step):
+        low, step = low + step, step * 2
+    high = min(high, low + step)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return render(_keep(report, ranked[:low]))
+
+
+def _keep(report: Report, chosen: list[Finding]) -> tuple[Finding, ...]:
+    """The chosen findings, in report order."""
+    ids = {id(f) for f in chosen}
+    return tuple(f for f in report.findings if id(f) in ids)
+
+
+_SAFE_URL = re.compile(r"https?://[^\s<>\\`]+")
+
+
+def _where(full_report: str | None) -> str:
+    """Markdown naming where the full report is: a link for a plain http(s) URL, else escaped text."""
+    if full_report is None:
+        return "the JSON report of the same audit (auditor audit --format json)"
+    if _SAFE_URL.fullmatch(full_report):
+        return f"<{full_report}>"
+    return md_escape(full_report)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _changes(report: Report) -> dict[str, int]:
+    marks = [report.change(f) for f in report.findings]
+    return {"new": marks.count("new"), "unchanged": marks.count("unchanged")}

@@ -1,0 +1,69 @@
+"""`auditor audit --github`: the job summary and workflow annotations of a GitHub Actions run.
+
+Opt-in rather than automatic on GITHUB_ACTIONS=true: a command that appends to files it was
+not asked to touch surprises (running it twice in one job would double the summary), and a
+test suite run on GitHub Actions would change behaviour. Annotations go to stdout, where the
+runner reads workflow commands, so reports should go to files (--output, --markdown, --json).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TextIO
+
+from auditor.errors import UsageError
+from auditor.model import Report, Severity
+from auditor.render.values import object_lines, subject
+
+SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message: %, CR and LF would end or corrupt the command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value: also ':' and ',', which separate properties."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotations(report: Report) -> list[str]:
+    """One workflow command per finding (error/warning/notice by severity), at the line of
+    inventory.yaml that declares the object when it is declared; one error for a failed audit."""
+    file = escape_property(report.inventory_path)
+    if report.failure is not None:
+        title = escape_property(f"Inventory audit failed ({report.environment})")
+        return [f"::error file={file},title={title}::{escape_data(report.failure.message)}"]
+    lines = object_lines(report)
+    commands = []
+    for finding in report.findings:
+        properties = f"file={file}"
+        line = lines.get(subject(finding))
+        if line:
+            properties += f",line={line}"
+        properties += f",title={escape_property(f'{finding.rule} ({report.environment})')}"
+        message = escape_data(f"{finding.message} {finding.hint}")
+        commands.append(f"::{_COMMANDS[finding.severity]} {properties}::{message}")
+    return commands
+
+
+def publish(report: Report, markdown: str, out: TextIO, environ: Mapping[str, str] = os.environ) -> str | None:
+    """Append the markdown to the job summary and write the annotations to `out`.
+
+    Returns a note for the user when there is no job summary to append to (not on Actions).
+    """
+    for command in annotations(report):
+        out.write(command + "\n")
+    summary = environ.get(SUMMARY_VARIABLE)
+    if not summary:
+        return f"{SUMMARY_VARIABLE} is not set (not on GitHub Actions?): no job summary written."
+    try:
+        with open(summary, "a", encoding="utf-8") as file:
+            file.write(markdown.rstrip("\n") + "\n\n")
+    except OSError as error:
+        where = f"{summary} ({SUMMARY_VARIABLE})"
+        raise UsageError(f"Cannot append to the job summary {where}: {error.strerror}.") from None
+    return None

@@ -1,0 +1,83 @@
+"""JUnit XML report: one test case per inventory object, so any CI system shows drift as
+failed tests. Findings at or above `--fail-on` fail their object's test case; the others are
+listed in its output. A failed audit is one test case in error."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from auditor import __version__
+from auditor.model import Finding, Report
+from auditor.render.values import at_or_above, objects_with_findings, show_value
+
+# Characters XML 1.0 cannot hold, even escaped (PostgreSQL identifiers may contain them).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: object) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def render_junit(report: Report, fail_on: str | None = "error") -> str:
+    suite = ET.Element("testsuite", name=_text(f"inventory audit: {report.environment}"))
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("status", report.status),
+        ("environment", report.environment),
+        ("target", report.target),
+        ("inventory", report.inventory_path),
+        ("inventory_sha256", report.inventory_sha256),
+        ("auditor_version", __version__),
+        ("fail_on", fail_on or "never"),
+    ):
+        ET.SubElement(properties, "property", name=name, value=_text(value))
+    tests = failures = errors = skipped = 0
+    if report.failure is not None:
+        case = _case(suite, "inventory.audit", "audit", report.inventory_path, 0)
+        error = ET.SubElement(case, "error", message=_text(report.failure.message))
+        error.set("type", f"exit {report.failure.exit_code}")
+        tests, errors = 1, 1
+    for kind, name, line, findings in objects_with_findings(report):
+        case = _case(suite, f"inventory.{kind}", name, report.inventory_path, line)
+        tests += 1
+        failing = [f for f in findings if at_or_above(f, fail_on)]
+        if failing:
+            failures += 1
+            failure = ET.SubElement(case, "failure", message=_text(failing[0].message), type=failing[0].rule)
+            failure.text = _text("\n".join(_describe(f, report.change(f)) for f in failing))
+        others = [f for f in findings if not at_or_above(f, fail_on)]
+        if others:
+            ET.SubElement(case, "system-out").text = _text("\n".join(_describe(f, report.change(f)) for f in others))
+    for check in report.skipped:
+        case = _case(suite, "inventory.checks", check.check, report.inventory_path, 0)
+        ET.SubElement(case, "skipped", message=_text(check.reason))
+        tests += 1
+        skipped += 1
+    if report.baseline is not None and report.baseline.resolved:
+        resolved = "\n".join(f"resolved since the baseline: {f.rule} {f.name}" for f in report.baseline.resolved)
+        ET.SubElement(suite, "system-out").text = _text(resolved)
+    counts = {"tests": tests, "failures": failures, "errors": errors, "skipped": skipped}
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("timestamp", report.generated_at.removesuffix("Z"))
+    root = ET.Element("testsuites", name="inventory audit", **{k: str(v) for k, v in counts.items() if k != "skipped"})
+    root.append(suite)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _case(suite: ET.Element, classname: str, name: str, file: str, line: int) -> ET.Element:
+    case = ET.SubElement(suite, "testcase", classname=_text(classname), name=_text(name), file=_text(file))
+    if line:
+        case.set("line", str(line))
+    return case
+
+
+def _describe(f: Finding, change: str | None) -> str:
+    mark = f" ({change})" if change else ""
+    return (
+        f"{f.severity.value} {f.rule}{mark}: {f.message}\n"
+        f"  expected {show_value(f, f.expected)}, actual {show_value(f, f.actual)}\n"
+        f"  hint: {f.hint}"
+    )

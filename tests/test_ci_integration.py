@@ -1,0 +1,318 @@
+"""The workflows' steps run exactly as GitHub runs them, against a real database; and the
+`--baseline` and `--github` options on the command line.
+
+The step's script is taken from examples/github/inventory-nightly.yml and run by bash the
+way a runner does (`shell: bash`: bash --noprofile --norc -eo pipefail), with the step's
+environment (its secret given a test URL with a password), GITHUB_OUTPUT and
+GITHUB_STEP_SUMMARY files, in a checkout-like folder holding inventory.yaml and its docs.
+Only the install step is not repeated: the auditor under test is already installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from auditor.github import annotations, escape_data, escape_property, publish
+from auditor.inventory import load_inventory
+from tests import pg
+from tests.conftest import INVENTORY, REPO, run_auditor
+from tests.test_render import drifted
+from tests.test_workflows import NIGHTLY, PULL_REQUEST, load, step
+
+PASSWORD = "s3cret-n1ghtly"
+RUN_URL = "https://github.com/o/r/actions/runs/42"
+CONTEXT = {  # the ${{ }} expressions the audit steps use, as GitHub would fill them
+    "github.server_url": "https://github.com",
+    "github.repository": "o/r",
+    "github.run_id": "42",
+    "github.token": "ghs_test",
+    "github.workflow": "Inventory audit (nightly)",
+}
+DRIFT = """
+create table public.feature_flags (id serial primary key, name text not null);
+drop table public.usage_logs;
+update storage.buckets set public = true where id = 'reference_images';
+"""
+
+
+def checkout(tmp_path: Path) -> Path:
+    """A folder like the job's checkout: inventory.yaml and the docs folder it names."""
+    work = tmp_path / "checkout"
+    work.mkdir()
+    shutil.copy(INVENTORY, work / "inventory.yaml")
+    if (REPO / "docs").is_dir():
+        shutil.copytree(REPO / "docs", work / "docs")
+    return work
+
+
+def run_step(
+    workflow_path: Path, name: str, work: Path, secrets: dict[str, str], path: str = ""
+) -> subprocess.CompletedProcess:
+    workflow = load(workflow_path)
+    the_step = step(workflow, name)
+
+    def fill(value: str) -> str:
+        def expression(match: re.Match) -> str:
+            key = match.group(1)
+            return secrets[key.removeprefix("secrets.")] if key.startswith("secrets.") else CONTEXT[key]
+
+        return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", expression, str(value))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_", "GITHUB_"))}
+    env.update({k: fill(v) for k, v in workflow.get("env", {}).items()})
+    env.update({k: fill(v) for k, v in the_step.get("env", {}).items()})
+    env.update(
+        GITHUB_ACTIONS="true",
+        CI="true",
+        GITHUB_WORKSPACE=str(work),
+        GITHUB_OUTPUT=str(work.parent / "github_output"),
+        GITHUB_STEP_SUMMARY=str(work.parent / "step_summary"),
+        PATH=f"{path}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",  # where pip put `auditor`
+    )
+    script = work.parent / "step.sh"
+    script.write_text(the_step["run"])
+    assert workflow["defaults"]["run"]["shell"] == "bash"
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def outputs(work: Path) -> dict[str, str]:
+    path = work.parent / "github_output"
+    return dict(line.split("=", 1) for line in path.read_text().splitlines()) if path.exists() else {}
+
+
+def with_password(url: str) -> str:
+    return make_conninfo(url, password=PASSWORD)  # the test server trusts local connections
+
+
+def everything_written(work: Path, result: subprocess.CompletedProcess) -> str:
+    files = [p.read_text() for p in work.parent.rglob("*") if p.is_file() and p.name != "step.sh"]
+    return "\n".join([result.stdout, result.stderr, *files])
+
+
+def test_nightly_step_clean_database(ourvidz_db: str, tmp_path: Path) -> None:
+    work = checkout(tmp_path)
+    result = run_step(NIGHTLY, "Audit", work, {"OURVIDZ_PROD_DATABASE_URL": with_password(ourvidz_db)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert outputs(work) == {"exit-code": "0", "drift": "false"}
+    assert json.loads((work / "reports/audit.json").read_text())["status"] == "clean"
+    assert sorted(p.name for p in (work / "reports").iterdir()) == ["audit.json", "audit.md", "audit.sarif"]
+    summary = (tmp_path / "step_summary").read_text()
+    assert summary.startswith("## ✅ Inventory audit: No drift")
+    assert "::error" not in result.stdout
+    assert PASSWORD not in everything_written(work, result)
+
+
+def test_nightly_step_drift_then_baseline(ourvidz_db: str, tmp_path: Path) -> None:
+    pg.execute(ourvidz_db, DRIFT)
+    work = checkout(tmp_path)
+    secrets = {"OURVIDZ_PROD_DATABASE_URL": with_password(ourvidz_db)}
+    result = run_step(NIGHTLY, "Audit", work, secrets)
+    assert result.returncode == 0, result.stdout + result.stderr  # drift does not fail the job
+    assert outputs(work) == {"exit-code": "1", "drift": "true"}
+    report = json.loads((work / "reports/audit.json").read_text())
+    assert report["status"] == "drift" and report["baseline"] is None
+    rules = {(f["rule"], f["name"]) for f in report["findings"]}
+    assert {("table-missing", "usage_logs"), ("table-undeclared", "feature_flags")} <= rules
+    assert ("bucket-visibility", "reference_images") in rules
+
+    # annotations at the inventory line that declares each object
+    inventory = load_inventory(work / "inventory.yaml")
+    usage_logs = next(t for t in inventory.tables if t.name == "usage_logs")
+    bucket = next(b for b in inventory.buckets if b.id == "reference_images")
+    assert f"::error file=inventory.yaml,line={usage_logs.line},title=table-missing (prod)::Table usage_logs" in (
+        result.stdout
+    )
+    assert f"::error file=inventory.yaml,line={bucket.line},title=bucket-visibility (prod)::" in result.stdout
+    assert "::warning file=inventory.yaml,title=table-undeclared (prod)::Table feature_flags" in result.stdout
+
+    markdown = (work / "reports/audit.md").read_text()
+    assert markdown.startswith("## ❌ Inventory audit: Drift found")
+    assert (tmp_path / "step_summary").read_text() == markdown.rstrip("\n") + "\n\n"
+    sarif = json.loads((work / "reports/audit.sarif").read_text())
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {f["rule"] for f in report["findings"]}
+    assert PASSWORD not in everything_written(work, result)
+
+    # the next night: yesterday's JSON report is the baseline (the workflow downloads it)
+    (work / "baseline").mkdir()
+    shutil.move(work / "reports/audit.json", work / "baseline/audit.json")
+    pg.execute(ourvidz_db, "update storage.buckets set public = false where id = 'reference_images';")
+    pg.execute(ourvidz_db, "create table public.feature_toggles (id int);")
+    (tmp_path / "github_output").unlink()
+    result = run_step(NIGHTLY, "Audit", work, secrets)
+    assert outputs(work) == {"exit-code": "1", "drift": "true"}
+    report = json.loads((work / "reports/audit.json").read_text())
+    changes = {f["name"]: f["change"] for f in report["findings"]}
+    assert changes["feature_toggles"] == "new" and changes["usage_logs"] == "unchanged"
+    resolved = [(f["rule"], f["name"]) for f in report["baseline"]["resolved"]]
+    assert ("bucket-visibility", "reference_images") in resolved
+    assert all("reference_images" in name for _, name in resolved)  # and its doc's stale visibility, if checked
+    assert f"### Resolved since the baseline ({len(resolved)})" in (work / "reports/audit.md").read_text()
+
+
+def test_nightly_step_fails_the_job_when_no_verdict(tmp_path: Path) -> None:
+    work = checkout(tmp_path)
+    unreachable = f"postgresql://auditor:{PASSWORD}@127.0.0.1:1/postgres?connect_timeout=2"
+    result = run_step(NIGHTLY, "Audit", work, {"OURVIDZ_PROD_DATABASE_URL": unreachable})
+    assert result.returncode == 3
+    assert outputs(work) == {"exit-code": "3"}  # no drift output: the issue step is skipped
+    assert "::error title=Inventory audit failed::auditor exited with 3" in result.stdout
+    assert "::error file=inventory.yaml,title=Inventory audit failed (prod)::Cannot connect" in result.stdout
+    assert json.loads((work / "reports/audit.json").read_text())["status"] == "failed"
+    assert PASSWORD not in everything_written(work, result)
+
+
+FAKE_GH = """#!/bin/sh
+# gh as the fetch step uses it: `run list` prints the last run's id, `run download` unpacks its artifact.
+case "$1 $2" in
+  "run list") [ -n "$FAKE_RUN_ID" ] && echo "$FAKE_RUN_ID"; exit "${FAKE_GH_EXIT:-0}" ;;
+  "run download") [ -f "$FAKE_ARTIFACT" ] || exit 1; mkdir -p baseline; cp "$FAKE_ARTIFACT" baseline/audit.json ;;
+esac
+"""
+
+
+@pytest.mark.parametrize(
+    ("fake", "expected"),
+    [
+        ({}, "No earlier report"),  # the first night
+        ({"FAKE_GH_EXIT": "1"}, "No earlier report"),  # gh failed: carry on without a baseline
+        ({"FAKE_RUN_ID": "7", "FAKE_ARTIFACT": "/nonexistent"}, "No earlier report"),  # artifact expired
+        ({"FAKE_RUN_ID": "7", "FAKE_ARTIFACT": "ARTIFACT"}, "Baseline: the report of run 7."),
+    ],
+)
+def test_nightly_fetch_step_never_fails_the_job(tmp_path: Path, monkeypatch, fake, expected) -> None:
+    work = checkout(tmp_path)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(FAKE_GH)
+    (bin_dir / "gh").chmod(0o755)
+    artifact = tmp_path / "artifact.json"
+    artifact.write_text('{"version": 1, "findings": []}')
+    for key, value in fake.items():
+        monkeypatch.setenv(key, str(artifact) if value == "ARTIFACT" else value)
+    result = run_step(NIGHTLY, "Fetch the last successful night's report (the baseline)", work, {}, f"{bin_dir}:")
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+    assert (work / "baseline/audit.json").exists() == expected.startswith("Baseline")
+
+
+def test_pull_request_step_reports_drift_without_failing(ourvidz_db: str, tmp_path: Path) -> None:
+    pg.execute(ourvidz_db, DRIFT)
+    work = checkout(tmp_path)
+    result = run_step(PULL_REQUEST, "Audit", work, {"OURVIDZ_PROD_DATABASE_URL": ourvidz_db})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert outputs(work) == {"exit-code": "1"}
+    assert (work / "reports/audit.md").read_text().startswith("## ❌ Inventory audit: Drift found")
+
+
+# --- --baseline and --github on the command line ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "Cannot read the baseline report"),
+        ("{not json", "is not valid JSON (line 1, column 2"),
+        ('{"version": 1}', "no 'findings' list"),
+        ('{"version": 7, "findings": []}', "unsupported version 7"),
+        ('{"version": 1, "findings": [{"rule": "x"}]}', "findings[0].name is missing"),
+        ('{"version": 1, "status": "failed", "findings": []}', "is of a failed audit"),
+    ],
+)
+def test_a_bad_baseline_is_a_usage_error_before_any_connection(tmp_path: Path, content, message) -> None:
+    baseline = tmp_path / "last.json"
+    if content is not None:
+        baseline.write_text(content)
+    unreachable = "postgresql://nobody@127.0.0.1:1/none"
+    result = run_auditor("audit", "--db-url", unreachable, "--baseline", str(baseline))
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ") and str(baseline) in result.stderr
+
+
+def test_several_environments_need_a_baseline_per_environment(tmp_path: Path) -> None:
+    baseline = tmp_path / "last.json"
+    baseline.write_text('{"version": 1, "findings": []}')
+    result = run_auditor("audit", "--env", "prod", "--env", "staging", "--baseline", str(baseline))
+    assert result.returncode == 2
+    assert "--baseline needs {env} in its path" in result.stderr
+
+
+def test_junit_and_sarif_of_a_real_audit(ourvidz_db: str, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    pg.execute(ourvidz_db, DRIFT)
+    junit, sarif = tmp_path / "audit.xml", tmp_path / "audit.sarif"
+    result = run_auditor(
+        "audit", "--db-url", ourvidz_db, "--junit", str(junit), "--sarif", str(sarif), "--format", "json"
+    )
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    suite = ET.parse(junit).getroot().find("testsuite")
+    cases = {(c.get("classname"), c.get("name")): c for c in suite.iter("testcase")}
+    inventory = load_inventory(INVENTORY)
+    declared = {("inventory.table", t.name) for t in inventory.tables} | {
+        ("inventory.bucket", b.id) for b in inventory.buckets
+    }
+    assert declared <= set(cases) and ("inventory.table", "feature_flags") in cases  # undeclared too
+    failing = {c for c, case in cases.items() if case.find("failure") is not None}
+
+    def case_of(f: dict) -> tuple[str, str]:  # a column's test case is its table's
+        if f["kind"] == "column":
+            return "inventory.table", f["name"].rsplit(".", 1)[0]
+        return f"inventory.{f['kind']}", f["name"]
+
+    errors = {case_of(f) for f in findings if f["severity"] == "error"}
+    assert failing == errors and suite.get("failures") == str(len(errors))
+    assert cases[("inventory.table", "usage_logs")].get("line") == str(
+        next(t.line for t in inventory.tables if t.name == "usage_logs")
+    )
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    assert sorted((r["ruleId"], r["level"]) for r in results) == sorted(
+        (f["rule"], {"error": "error", "warning": "warning", "info": "note"}[f["severity"]]) for f in findings
+    )
+
+
+def test_github_outside_actions_says_there_is_no_summary(ourvidz_db: str) -> None:
+    result = run_auditor("audit", "--db-url", ourvidz_db, "--github", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "GITHUB_STEP_SUMMARY is not set" in result.stderr
+
+
+def test_annotation_escaping() -> None:
+    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
+    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    lines = annotations(drifted())
+    assert all("\n" not in line for line in lines)
+    undeclared = next(line for line in lines if "table-undeclared" in line)
+    assert undeclared.startswith("::warning file=inventory.yaml,title=table-undeclared (prod)::Table we|ird")
+    assert "@someone%0Anext line" in undeclared
+    assert any(line.startswith("::error file=inventory.yaml,line=80,title=table-missing (prod)::") for line in lines)
+    doc = next(line for line in lines if "doc-missing" in line)
+    assert doc.startswith("::warning file=inventory.yaml,title=doc-missing (prod)::")
+
+
+def test_publish_appends_to_the_job_summary(tmp_path: Path) -> None:
+    import io
+
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    out = io.StringIO()
+    assert publish(drifted(), "## report\n", out, {"GITHUB_STEP_SUMMARY": str(summary)}) is None
+    assert summary.read_text() == "earlier step\n## report\n\n"
+    assert out.getvalue().count("\n") == len(drifted().findings)
