@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from auditor.drift import RULES, compare
 from auditor.model import (
+    KINDS,
     BucketSpec,
     Catalog,
     DeclaredColumn,
@@ -42,7 +43,7 @@ def rules(findings) -> list[tuple[str, str]]:
 def test_every_rule_has_a_hint_and_known_kind() -> None:
     for rule in RULES.values():
         assert rule.hint.endswith(".")
-        assert rule.kind in ("table", "column", "bucket")
+        assert rule.kind in KINDS
 
 
 def test_matching_catalog_gives_no_findings() -> None:

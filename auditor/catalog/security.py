@@ -1,0 +1,54 @@
+"""Security facts of the live catalog: row level security, the API roles' read access, storage
+policies. One query per kind (tables, API roles, storage.objects), never one per table."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from auditor.catalog.connection import Session
+from auditor.catalog.sql import query
+from auditor.model import LiveTable, ObjectsAccess, ObjectsPolicy, SkippedCheck, TableSecurity
+from auditor.policies import API_ROLES
+
+ROLE_PARAMS = {role: role for role in API_ROLES}  # the SQL binds each role's name
+
+
+def read_table_security(
+    session: Session, schemas: tuple[str, ...], tables: tuple[LiveTable, ...]
+) -> tuple[LiveTable, ...]:
+    """The tables with their TableSecurity filled in."""
+    session.cursor.execute(query("security_tables"), {"schemas": list(schemas), **ROLE_PARAMS})
+    security = {
+        (schema, name): TableSecurity(rls, forced, policies, anon, authenticated)
+        for schema, name, rls, forced, policies, anon, authenticated in session.cursor
+    }
+    return tuple(replace(t, security=security.get((t.schema, t.name))) for t in tables)
+
+
+def missing_roles(session: Session) -> tuple[SkippedCheck, ...]:
+    """A SkippedCheck for each API role the database lacks (its read access is not checked)."""
+    session.cursor.execute(query("security_roles"), {"roles": list(API_ROLES)})
+    present = {row[0] for row in session.cursor}
+    return tuple(
+        SkippedCheck(
+            f"read access of role {role}",
+            f"the database has no role {role} (plain PostgreSQL, not a Supabase project)",
+        )
+        for role in API_ROLES
+        if role not in present
+    )
+
+
+def read_objects_access(session: Session) -> ObjectsAccess | None:
+    """Who may list storage.objects; None when the database has no such table."""
+    session.cursor.execute(query("security_objects"), ROLE_PARAMS)
+    row = session.cursor.fetchone()
+    if row is None:
+        return None
+    rls, anon, authenticated, policies = row
+    return ObjectsAccess(
+        rls_enabled=rls,
+        anon_can_read=anon,
+        authenticated_can_read=authenticated,
+        policies=tuple(ObjectsPolicy(p["name"], tuple(p["roles"]), p["qual"]) for p in policies),
+    )

@@ -1,0 +1,163 @@
+"""Storage buckets: declared versus live, and the Storage API listing versus storage.buckets."""
+
+from __future__ import annotations
+
+from auditor.drift.rules import finding, plural
+from auditor.model import (
+    ApiBucketListing,
+    BucketSpec,
+    Finding,
+    LiveBucket,
+)
+from auditor.sizes import format_size
+
+
+def compare_buckets(
+    specs: tuple[BucketSpec, ...], live_buckets: tuple[LiveBucket, ...], counts_available: bool
+) -> list[Finding]:
+    live = {b.id: b for b in live_buckets}
+    findings: list[Finding] = []
+    for spec in specs:
+        bucket = live.get(spec.id)
+        if bucket is None:
+            findings.append(
+                finding(
+                    "bucket-missing",
+                    spec.id,
+                    "present",
+                    "absent",
+                    f"Bucket {spec.id} is declared but does not exist.",
+                )
+            )
+        else:
+            findings += compare_bucket(spec, bucket, counts_available)
+    declared = {s.id for s in specs}
+    for bucket in live_buckets:
+        if bucket.id not in declared:
+            visibility = _visibility(bucket.public)
+            limit = format_size(bucket.file_size_limit)
+            findings.append(
+                finding(
+                    "bucket-undeclared",
+                    bucket.id,
+                    "absent",
+                    visibility,
+                    f"Bucket {bucket.id} ({visibility}, {limit}) is not in the inventory.",
+                )
+            )
+    return findings
+
+
+def _visibility(public: bool) -> str:
+    return "public" if public else "private"
+
+
+def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool) -> list[Finding]:
+    findings: list[Finding] = []
+    name = spec.id
+    if "public" in spec.declared and spec.public != bucket.public:
+        expected, actual = _visibility(spec.public), _visibility(bucket.public)
+        exposure = " Its files are readable by anyone with the URL." if bucket.public else ""
+        findings.append(
+            finding(
+                "bucket-visibility",
+                name,
+                expected,
+                actual,
+                f"Bucket {name} is {actual}; the inventory says {expected}.{exposure}",
+            )
+        )
+    if "file_size_limit" in spec.declared and spec.file_size_limit != bucket.file_size_limit:
+        findings.append(
+            finding(
+                "bucket-size-limit",
+                name,
+                spec.file_size_limit,
+                bucket.file_size_limit,
+                f"Bucket {name} allows {format_size(bucket.file_size_limit)} per file; "
+                f"the inventory says {format_size(spec.file_size_limit)}.",
+            )
+        )
+    if "allowed_mime_types" in spec.declared and spec.allowed_mime_types != bucket.allowed_mime_types:
+        findings.append(
+            finding(
+                "bucket-mime-types",
+                name,
+                list(spec.allowed_mime_types or []),
+                list(bucket.allowed_mime_types or []),
+                f"Bucket {name} allows {_mime_list(bucket.allowed_mime_types)}; "
+                f"the inventory says {_mime_list(spec.allowed_mime_types)}.",
+            )
+        )
+    if spec.status == "legacy" and counts_available and bucket.object_count:
+        objects = plural(bucket.object_count, "object")
+        findings.append(
+            finding(
+                "bucket-legacy-in-use",
+                name,
+                0,
+                bucket.object_count,
+                f"Legacy bucket {name} holds {objects} ({format_size(bucket.total_bytes or 0)}).",
+            )
+        )
+    return findings
+
+
+def _mime_list(types: tuple[str, ...] | None) -> str:
+    return ", ".join(types) if types else "any type"
+
+
+STORAGE_API = "(storage API)"
+"""The object name of findings about the Storage API as a whole."""
+
+
+def compare_bucket_sources(buckets: tuple[LiveBucket, ...] | None, listing: ApiBucketListing) -> list[Finding]:
+    """Findings about the API listing: a key that cannot see every bucket, or a disagreement with SQL.
+
+    `buckets` are the catalog's; when they are the listing's own (API only) nothing differs.
+    """
+    if not listing.trusted:
+        count = plural(len(listing.buckets), "bucket")
+        suspicious = ", which is suspicious" if not listing.buckets else ""
+        return [
+            finding(
+                "bucket-api-key",
+                STORAGE_API,
+                "service_role key",
+                _key_description(listing.key_role),
+                f"The Storage API at {listing.host} was asked with {_key_description(listing.key_role)} "
+                f"and listed {count}{suspicious}; its listing was not used.",
+            )
+        ]
+    if buckets is None:
+        return []
+    sql = {b.id: b for b in buckets}
+    api = {b.id: b for b in listing.buckets}
+    findings: list[Finding] = []
+    for bucket_id in sorted(sql.keys() | api.keys()):
+        in_sql, in_api = sql.get(bucket_id), api.get(bucket_id)
+        expected, actual = _bucket_summary(in_sql), _bucket_summary(in_api)
+        if expected != actual:
+            findings.append(
+                finding(
+                    "bucket-source-mismatch",
+                    bucket_id,
+                    expected,
+                    actual,
+                    f"Bucket {bucket_id}: storage.buckets says {expected}; the Storage API at {listing.host} "
+                    f"says {actual}.",
+                )
+            )
+    return findings
+
+
+def _bucket_summary(bucket: LiveBucket | None) -> str:
+    if bucket is None:
+        return "absent"
+    limit = "no size limit" if bucket.file_size_limit is None else f"limit {format_size(bucket.file_size_limit)}"
+    return f"{_visibility(bucket.public)}, {limit}, {_mime_list(bucket.allowed_mime_types)}"
+
+
+def _key_description(role: str) -> str:
+    names = {"anon": "the anon key", "publishable": "a publishable key", "unknown": "a key of unknown role"}
+    return names.get(role, f"a key with role {role}")

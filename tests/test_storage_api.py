@@ -1,0 +1,330 @@
+"""Buckets through the Storage API: the real `supabase` client against a real loopback server.
+
+The server (tests/storage_api_server.py) answers from the test database's storage.buckets, as
+the key's role, so what the client lists is what Supabase would list. Nothing is patched.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from auditor.catalog.postgres import read_catalog
+from auditor.catalog.storage_api import api_target, key_role, read_listing
+from auditor.drift import compare_bucket_sources
+from auditor.inventory import load_inventory
+from auditor.model import ApiBucketListing, LiveBucket
+from tests import pg
+from tests.conftest import INVENTORY, run_auditor
+from tests.storage_api_server import StorageApiServer, make_jwt, unused_port
+
+SERVICE_KEY = make_jwt("service_role")
+ANON_KEY = make_jwt("anon")
+SECRET_KEY = "sb_secret_Zx9tEsTkEy0nLyF0rTh3Aud1t0r"
+PUBLISHABLE_KEY = "sb_publishable_Zx9tEsTkEy0nLyF0rTh3Aud1t0r"
+KEYS = {SERVICE_KEY: "service_role", ANON_KEY: "anon", SECRET_KEY: "service_role", PUBLISHABLE_KEY: "anon"}
+
+ENVIRONMENTS = """
+environments:
+  api:
+    description: Storage API only
+    supabase_url: ${SIA_SUPABASE_URL}
+    service_key: ${SIA_SERVICE_KEY}
+  both:
+    description: SQL and the Storage API
+    database_url: ${SIA_DATABASE_URL}
+    supabase_url: ${SIA_SUPABASE_URL}
+    service_key: ${SIA_SERVICE_KEY}
+"""
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Path:
+    """The repository's inventory with two environments that use the Storage API.
+
+    Its docs section is left out: the copy lives away from the docs folder, and documentation
+    checks have nothing to do with where buckets are read from.
+    """
+    kept, in_docs = [], False
+    for line in INVENTORY.read_text(encoding="utf-8").split("\n"):
+        if line and not line[0].isspace() and not line.startswith("#"):
+            in_docs = line.startswith("docs:")
+            if line.startswith("environments:"):
+                break
+        if not in_docs:
+            kept.append(line)
+    path = tmp_path / "inventory.yaml"
+    path.write_text("\n".join(kept) + ENVIRONMENTS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def api(ourvidz_db: str) -> Iterator[StorageApiServer]:
+    with StorageApiServer(ourvidz_db, KEYS) as server:
+        yield server
+
+
+def audit(inventory: Path, env: str, url: str, key: str = SERVICE_KEY, *args: str, database_url: str = ""):
+    variables = {"SIA_SUPABASE_URL": url, "SIA_SERVICE_KEY": key, "SIA_DATABASE_URL": database_url}
+    result = run_auditor("audit", "--inventory", str(inventory), "--env", env, "-f", "json", *args, env=variables)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not key or key not in result.stdout + result.stderr  # the key is never printed
+    return result
+
+
+def rules(result) -> list[tuple[str, str]]:
+    return [(f["rule"], f["name"]) for f in json.loads(result.stdout)["findings"]]
+
+
+# --- the listing is the SQL reader's ----------------------------------------------------
+
+
+def test_api_lists_the_buckets_the_sql_reader_reads(api: StorageApiServer, ourvidz_db: str, inventory: Path) -> None:
+    target = api_target(load_inventory(inventory), "api", {"SIA_SUPABASE_URL": api.url, "SIA_SERVICE_KEY": SERVICE_KEY})
+    listing = read_listing(target, timeout=5)
+    sql = read_catalog(ourvidz_db, ("public",), environment="test").buckets
+    without_counts = tuple(replace(b, object_count=None, total_bytes=None) for b in sql)
+    assert listing.buckets == without_counts and len(listing.buckets) == 10
+    assert listing.key_role == "service_role" and listing.trusted
+    # one request, to the bucket endpoint, with the key as apikey and as bearer token
+    assert [(method, path) for method, path, _ in api.requests] == [("GET", "/storage/v1/bucket")]
+    headers = api.requests[0][2]
+    assert headers["apikey"] == SERVICE_KEY and headers["authorization"] == f"Bearer {SERVICE_KEY}"
+
+
+def test_api_only_environment_audits_buckets_and_skips_tables(api: StorageApiServer, inventory: Path) -> None:
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["status"] == "clean" and report["target"] == f"{api.url.removeprefix('http://')} (Storage API)"
+    assert report["summary"]["buckets_live"] == 10 and report["summary"]["tables_live"] == 0
+    skipped = {s["check"]: s["reason"] for s in report["skipped"]}
+    assert "has no database_url" in skipped["tables"]
+    assert "no object counts" in skipped["bucket object counts (legacy buckets in use)"]
+
+
+def test_bucket_rules_run_unchanged_on_the_api_listing(api: StorageApiServer, ourvidz_db: str, inventory: Path) -> None:
+    pg.execute(ourvidz_db, "update storage.buckets set public = true where id = 'reference_images'")
+    pg.execute(ourvidz_db, "delete from storage.buckets where id = 'video_high'")
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 1, result.stderr
+    assert rules(result) == [("bucket-visibility", "reference_images"), ("bucket-missing", "video_high")]
+
+
+def test_new_secret_key_format_is_a_service_key(api: StorageApiServer, inventory: Path) -> None:
+    result = audit(inventory, "api", api.url, SECRET_KEY)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["buckets_live"] == 10
+
+
+@pytest.mark.parametrize(("key", "role"), [(ANON_KEY, "the anon key"), (PUBLISHABLE_KEY, "a publishable key")])
+def test_a_non_service_key_seeing_no_buckets_is_a_warning(
+    api: StorageApiServer, inventory: Path, key: str, role: str
+) -> None:
+    result = audit(inventory, "api", api.url, key)
+    assert result.returncode == 0, result.stderr  # a warning: below the default --fail-on error
+    report = json.loads(result.stdout)
+    (finding,) = report["findings"]
+    assert (finding["rule"], finding["severity"]) == ("bucket-api-key", "warning")
+    assert f"asked with {role} and listed 0 buckets, which is suspicious" in finding["message"]
+    assert not any(f["rule"] == "bucket-missing" for f in report["findings"])  # not read as "all gone"
+    assert "row level security hides buckets" in {s["check"]: s["reason"] for s in report["skipped"]}["buckets"]
+    assert audit(inventory, "api", api.url, key, "--fail-on", "warning").returncode == 1
+
+
+# --- both sources -----------------------------------------------------------------------
+
+
+def test_both_sources_agreeing_add_no_finding(api: StorageApiServer, ourvidz_db: str, inventory: Path) -> None:
+    result = audit(inventory, "both", api.url, database_url=ourvidz_db)
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    assert not [f for f in report["findings"] if f["kind"] == "bucket"]
+    assert report["target"].endswith(" + " + api.url.removeprefix("http://") + " (Storage API)")
+    assert api.requests, "the API was asked as well as SQL"
+
+
+@pytest.fixture
+def other_db(server: str, ourvidz_template: str) -> Iterator[str]:
+    """A second OurVidz database: the project the API answers for, when it is not the SQL one."""
+    name = pg.unique_name("auditor_api")
+    url = pg.create_database(server, name, template=ourvidz_template)
+    try:
+        yield url
+    finally:
+        pg.drop_database(server, name)
+
+
+def test_both_sources_disagreeing_is_reported(other_db: str, ourvidz_db: str, inventory: Path) -> None:
+    """The API answers for another database (say supabase_url names staging, database_url prod)."""
+    pg.execute(other_db, "delete from storage.buckets where id = 'image_high'")
+    pg.execute(other_db, "update storage.buckets set file_size_limit = 1024 where id = 'avatars'")
+    pg.execute(other_db, "insert into storage.buckets (id, name) values ('scratch', 'scratch')")
+    with StorageApiServer(other_db, KEYS) as api:
+        result = audit(inventory, "both", api.url, database_url=ourvidz_db)
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    mismatches = {f["name"]: f for f in findings if f["rule"] == "bucket-source-mismatch"}
+    assert sorted(mismatches) == ["avatars", "image_high", "scratch"]
+    assert mismatches["image_high"]["actual"] == "absent" and mismatches["scratch"]["expected"] == "absent"
+    assert mismatches["avatars"]["expected"] == "public, no size limit, image/jpeg, image/png, image/webp"
+    assert mismatches["avatars"]["actual"] == "public, limit 1KB, image/jpeg, image/png, image/webp"
+    assert all(f["severity"] == "error" for f in mismatches.values())
+    # buckets are checked against SQL, which matches the inventory: no other bucket finding
+    assert {f["rule"] for f in findings if f["kind"] == "bucket"} == {"bucket-source-mismatch"}
+
+
+def test_api_stands_in_when_sql_cannot_read_buckets(other_db: str, ourvidz_db: str, inventory: Path) -> None:
+    pg.execute(ourvidz_db, "alter table storage.buckets rename to buckets_elsewhere")
+    with StorageApiServer(other_db, KEYS) as api:
+        result = audit(inventory, "both", api.url, database_url=ourvidz_db)
+    report = json.loads(result.stdout)
+    assert report["summary"]["buckets_live"] == 10
+    assert not [f for f in report["findings"] if f["kind"] == "bucket"]
+    skipped = {s["check"]: s["reason"] for s in report["skipped"]}
+    assert "buckets" not in skipped
+    assert "the database has no storage.buckets table" in skipped["bucket source comparison"]
+    assert skipped["bucket source comparison"].endswith("buckets come from the Storage API")
+
+
+# --- errors: exit 3, one clear message, never a traceback or the key -------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "key", "expected"),
+    [
+        ("ok", make_jwt("service_role", b"another-project-secret"), "was refused (HTTP 401, application/json 'Invalid"),
+        ("forbidden", SERVICE_KEY, "was refused (HTTP 403, Unauthorized: invalid signature)"),
+        ("bad_gateway", SERVICE_KEY, "HTTP 502 with an HTML page titled '502 Bad Gateway', not a Storage API error"),
+        ("malformed", SERVICE_KEY, "is not a list of buckets (not JSON"),
+        ("wrong_shape", SERVICE_KEY, "is not a list of buckets (name: Field required)"),
+    ],
+)
+def test_bad_answers_exit_3_with_a_clear_message(
+    api: StorageApiServer, inventory: Path, mode: str, key: str, expected: str
+) -> None:
+    api.mode = mode
+    result = audit(inventory, "api", api.url, key)
+    assert result.returncode == 3, result.stderr
+    host = api.url.removeprefix("http://")
+    assert f"environment 'api' through the Storage API at {host}: " in result.stderr
+    assert expected in result.stderr
+    assert ("set SIA_SERVICE_KEY to the project's service_role key" in result.stderr) == ("refused" in expected)
+
+
+def test_a_redirect_is_not_followed_with_the_key(api: StorageApiServer, inventory: Path) -> None:
+    api.mode = "redirect"
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 3
+    assert "HTTP 301, a redirect to https://elsewhere.example" in result.stderr
+    assert len(api.requests) == 1
+
+
+def test_a_hanging_api_times_out(api: StorageApiServer, inventory: Path) -> None:
+    api.mode = "hang"
+    started = time.monotonic()
+    result = audit(inventory, "api", api.url, SERVICE_KEY, "--connect-timeout", "2")
+    elapsed = time.monotonic() - started
+    assert result.returncode == 3, result.stderr
+    assert "no answer within 2 s" in result.stderr and "--connect-timeout" in result.stderr
+    assert elapsed < 15
+
+
+def test_nothing_listening_exits_3(inventory: Path) -> None:
+    result = audit(inventory, "api", f"http://127.0.0.1:{unused_port()}")
+    assert result.returncode == 3
+    assert "Connection refused" in result.stderr and "environment 'api'" in result.stderr
+
+
+def test_api_failure_with_both_sources_is_exit_3(api: StorageApiServer, ourvidz_db: str, inventory: Path) -> None:
+    api.mode = "bad_gateway"
+    result = audit(inventory, "both", api.url, database_url=ourvidz_db)
+    assert result.returncode == 3 and "HTTP 502" in result.stderr
+
+
+def test_failed_report_names_the_api_host(inventory: Path, tmp_path: Path) -> None:
+    port = unused_port()
+    result = audit(inventory, "api", f"http://127.0.0.1:{port}", SERVICE_KEY, "--json", str(tmp_path / "r.json"))
+    assert result.returncode == 3
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["status"] == "failed" and report["target"] == f"127.0.0.1:{port} (Storage API)"
+
+
+def test_missing_key_variable_and_bad_url_are_usage_errors(inventory: Path) -> None:
+    result = audit(inventory, "api", "http://127.0.0.1:1", "")
+    assert result.returncode == 2 and "needs the environment variable SIA_SERVICE_KEY" in result.stderr
+    result = audit(inventory, "api", "127.0.0.1:54321")
+    assert result.returncode == 2 and "supabase_url is not an https:// URL" in result.stderr
+    result = audit(inventory, "api", "http://127.0.0.1:1", "sb_secret_\u00e9t\u00e9")
+    assert result.returncode == 2 and "the key in SIA_SERVICE_KEY has characters" in result.stderr
+
+
+# --- inventory and key roles ------------------------------------------------------------
+
+
+def test_inventory_refuses_a_literal_key_without_quoting_it(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(
+        "tables: {}\n"
+        "environments:\n"
+        "  prod:\n"
+        "    supabase_url: https://abcd.supabase.co\n"
+        f"    service_key: {SERVICE_KEY}\n"
+        "  half:\n"
+        "    supabase_url: ${URL}\n"
+        "  defaulted:\n"
+        "    supabase_url: ${URL}\n"
+        "    service_key: ${KEY:-sb_secret_abc}\n"
+        "  bare:\n"
+        "    supabase_url: abcd.supabase.co\n"
+        "    service_key: ${KEY}\n",
+        encoding="utf-8",
+    )
+    result = run_auditor("validate", "--inventory", str(path))
+    assert result.returncode == 2
+    assert f"{path}:5:18: environments.prod.service_key: must be a lone environment variable" in result.stderr
+    assert "environments.half: 'supabase_url' needs 'service_key' as well" in result.stderr
+    assert f"{path}:10:18: environments.defaulted.service_key" in result.stderr
+    assert "environments.bare.supabase_url: expected an https:// URL" in result.stderr
+    assert SERVICE_KEY not in result.stderr and "sb_secret_abc" not in result.stderr
+
+
+def test_an_api_only_environment_needs_no_database_url(inventory: Path) -> None:
+    environment = load_inventory(inventory).environment("api")
+    assert environment.database_url is None
+    assert (environment.supabase_url, environment.service_key) == ("${SIA_SUPABASE_URL}", "${SIA_SERVICE_KEY}")
+
+
+@pytest.mark.parametrize(
+    ("key", "role"),
+    [
+        (SERVICE_KEY, "service_role"),
+        (ANON_KEY, "anon"),
+        (make_jwt("authenticated"), "authenticated"),
+        (SECRET_KEY, "secret"),
+        (PUBLISHABLE_KEY, "publishable"),
+        ("not-a-key", "unknown"),
+        ("a.!!!.c", "unknown"),
+        ("a.bnVsbA.c", "unknown"),  # payload `null`
+    ],
+)
+def test_key_role_is_read_without_verification(key: str, role: str) -> None:
+    assert key_role(key) == role
+
+
+@pytest.mark.parametrize(
+    ("role", "count", "trusted"),
+    [("service_role", 0, True), ("secret", 3, True), ("unknown", 3, True), ("unknown", 0, False), ("anon", 3, False)],
+)
+def test_which_listings_stand_for_every_bucket(role: str, count: int, trusted: bool) -> None:
+    """Only a service key is sure to see every bucket; an unknown key is believed unless it sees none."""
+    buckets = tuple(LiveBucket(f"b{i}", f"b{i}", False, None, None) for i in range(count))
+    listing = ApiBucketListing("api.example", buckets, role)
+    assert listing.trusted is trusted
+    findings = compare_bucket_sources(buckets, listing)
+    assert [f.rule for f in findings] == ([] if trusted else ["bucket-api-key"])
