@@ -1,0 +1,175 @@
+"""`auditor snapshot` (write or refresh inventory.yaml from a database) and `auditor accept`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail
+from auditor.errors import AuditorError, UsageError
+
+if TYPE_CHECKING:
+    from auditor.snapshot import Outcome
+
+SNAPSHOT_EPILOG = (
+    "Examples:\n\n"
+    "  OURVIDZ_PROD_DATABASE_URL=postgresql://... auditor snapshot --env prod --project OurVidz\n\n"
+    "  auditor snapshot --env local --db-url postgresql://postgres@127.0.0.1:54322/postgres --columns\n\n"
+    "  auditor snapshot --env prod --update --dry-run\n\n"
+    "  auditor snapshot --env prod --update --prune\n\n"
+    "Exit codes: 0 written (or nothing to change); 2 usage error, e.g. the file exists without "
+    "--update or --force; 3 the database cannot be reached or read; 4 internal error."
+)
+
+ACCEPT_EPILOG = (
+    "Examples:\n\n"
+    "  auditor accept column-count profiles --env prod\n\n"
+    "  auditor accept table-undeclared feature_flags --env staging --dry-run\n\n"
+    "  auditor accept bucket-size-limit user-library --env prod\n\n"
+    "Exit codes: 0 accepted; 2 no such finding, or one that editing the inventory cannot resolve; "
+    "3 the database cannot be reached or read; 4 internal error."
+)
+
+EnvOption = Annotated[
+    str, typer.Option("--env", "-e", help="Environment name (written into, or read from, the inventory).")
+]
+DbUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db-url",
+        help="Connection URL for this run only (also AUDITOR_DATABASE_URL); never written to the file.",
+        show_default=False,
+    ),
+]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print the unified diff; change nothing.")]
+
+
+def snapshot(
+    env: EnvOption,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            "--inventory",
+            "-i",
+            envvar="AUDITOR_INVENTORY",
+            help="The inventory file to write, or with --update to refresh ('-' prints a new one).",
+        ),
+    ] = DEFAULT_INVENTORY,
+    db_url: DbUrlOption = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Refresh the existing file in place, keeping what people wrote.")
+    ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="With --update: remove entries gone from the database (else marked).")
+    ] = False,
+    dry_run: DryRunOption = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file with a new snapshot.")] = False,
+    columns: Annotated[
+        bool, typer.Option("--columns", help="Declare column names and types, not only counts (new entries).")
+    ] = False,
+    project: Annotated[
+        str | None,
+        typer.Option("--project", help="Project name; names the URL variable (default: the folder's name)."),
+    ] = None,
+    schema: Annotated[
+        list[str] | None, typer.Option("--schema", help="Schema to inventory; repeat for several (default public).")
+    ] = None,
+    docs: Annotated[
+        str | None,
+        typer.Option("--docs", help="Docs folder, relative to the inventory (default docs/database if present)."),
+    ] = None,
+) -> None:
+    """Write inventory.yaml from a live database, or refresh it with --update.
+
+    A new file lists every table of the schemas with its column count (names and types with
+    --columns), every bucket with its visibility, size limit and MIME types (object counts as
+    comments), documentation pages found by name (NN-<name>.md), and an environment whose URL is
+    read from a variable, such as ${OURVIDZ_PROD_DATABASE_URL}: never the URL itself.
+
+    --update adds what is new, updates what changed, and marks what disappeared with a
+    '# gone from ENV on DATE' comment (--prune removes it instead); everything else in the file,
+    comments, blank lines, order and descriptions included, stays byte for byte.
+    """
+    from auditor.snapshot import create_inventory, refresh_inventory
+
+    try:
+        if prune and not update:
+            raise UsageError("--prune works with --update: it removes entries gone from the database.")
+        if update and (force or schema or project or docs):
+            raise UsageError(
+                "--update reads the schemas, project and docs folder from the file: "
+                "leave out --force, --schema, --project and --docs."
+            )
+        if update:
+            outcome = refresh_inventory(output, environment=env, db_url=db_url, prune=prune, with_columns=columns)
+        else:
+            outcome = create_inventory(
+                output,
+                environment=env,
+                db_url=db_url,
+                project=project,
+                schemas=tuple(dict.fromkeys(schema or ["public"])),
+                docs_folder=docs,
+                with_columns=columns,
+                overwrite=force or dry_run,
+            )
+        _finish(outcome, dry_run=dry_run, stdout=str(output) == "-")
+    except AuditorError as error:
+        raise fail(error) from None
+
+
+def accept(
+    code: Annotated[str, typer.Argument(help="The finding's rule, e.g. column-count.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(metavar="OBJECT", help="The finding's object, e.g. profiles.", show_default=False)
+    ],
+    env: EnvOption,
+    inventory: InventoryOption = DEFAULT_INVENTORY,
+    db_url: DbUrlOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Accept one finding as intended: update just that entry of inventory.yaml to the live value.
+
+    Runs the audit, finds the finding CODE for OBJECT (as the report names them), and edits only
+    that entry: a new count, size limit or type; a table or bucket added or removed. The diff is
+    printed for review.
+    """
+    from auditor.snapshot import accept_finding
+
+    try:
+        outcome = accept_finding(inventory, code, name, environment=env, db_url=db_url)
+        _finish(outcome, dry_run=dry_run, stdout=False)
+    except AuditorError as error:
+        raise fail(error) from None
+
+
+def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
+    """Print the new file, or the diff (dry run), or write the file; then say what changed on stderr."""
+    for skipped in outcome.skipped:
+        typer.echo(f"note: not read: {skipped.check}: {skipped.reason}", err=True)
+    if stdout:
+        sys.stdout.write(outcome.new)
+        return
+    if dry_run:
+        sys.stdout.write(outcome.diff)
+    elif outcome.new != outcome.old:
+        outcome.write()
+    if not outcome.old:
+        typer.echo(f"{'Would write' if dry_run else 'Wrote'} {outcome.path}.", err=True)
+    elif outcome.new == outcome.old:  # e.g. only findings already marked gone
+        typer.echo(f"{outcome.path} is up to date: nothing to change.", err=True)
+    else:
+        typer.echo(f"{outcome.path}: {'would change' if dry_run else 'updated'}:", err=True)
+    for change in (c for c in outcome.changes if c.edits):
+        typer.echo(f"  {change.summary}", err=True)
+    left: dict[str, list[str]] = {}
+    for finding in outcome.left:
+        left.setdefault(finding.rule, []).append(finding.name)
+    for rule, names in left.items():
+        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+        typer.echo(f"  left for a person (see auditor audit): {rule}: {', '.join(names[:5])}{more}", err=True)

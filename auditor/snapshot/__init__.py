@@ -1,0 +1,283 @@
+"""`auditor snapshot` and `auditor accept` as a library: write, refresh or correct inventory.yaml
+from a live database.
+
+    create_inventory(...)   a complete new inventory.yaml (snapshot)
+    refresh_inventory(...)  the existing file brought up to date, comments kept (snapshot --update)
+    accept_finding(...)     one finding accepted into the file (accept)
+
+Each returns an Outcome with the new text and its unified diff; writing is the caller's choice
+(`write`), so --dry-run is the same call without it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor import exit_codes
+from auditor.api import build_report, resolve_database_url
+from auditor.catalog.settings import SessionSettings
+from auditor.errors import AuditorError, InventoryError, UsageError
+from auditor.inventory import load_inventory
+from auditor.model import Catalog, Finding, Inventory
+from auditor.snapshot.create import environment_variable, render_inventory
+from auditor.snapshot.docs_index import DocsIndex
+from auditor.snapshot.text_edit import Document, apply_edits
+from auditor.snapshot.update import Change, Planner
+
+DEFAULT_DOCS_FOLDER = "docs/database"
+
+
+class EditError(AuditorError):
+    """The edited inventory would not load: a bug in the editor; nothing is written."""
+
+    exit_code = exit_codes.INTERNAL
+
+
+@dataclass
+class Outcome:
+    path: Path
+    old: str  # "" for a new file
+    new: str
+    changes: list[Change] = field(default_factory=list)
+    left: list[Finding] = field(default_factory=list)  # drift no inventory edit resolves
+    skipped: tuple = ()
+
+    @property
+    def diff(self) -> str:
+        old = self.old.splitlines(keepends=True)
+        new = self.new.splitlines(keepends=True)
+        name = str(self.path)
+        return "".join(difflib.unified_diff(old, new, f"{name} (before)" if old else "/dev/null", name))
+
+    def write(self) -> None:
+        """Replace the file atomically, keeping its permissions and any byte order mark it had."""
+        text = self.new
+        mode = 0o644
+        if self.path.exists():
+            mode = self.path.stat().st_mode & 0o7777
+            if self.path.read_bytes().startswith(b"\xef\xbb\xbf"):
+                text = "\ufeff" + text
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+                    file.write(text)
+                os.chmod(temporary, mode)
+                os.replace(temporary, self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError as error:
+            raise UsageError(f"Cannot write {self.path}: {error.strerror}.") from None
+
+
+def read_live(url: str, schemas: tuple[str, ...], environment: str, settings: SessionSettings | None) -> Catalog:
+    from auditor.catalog.postgres import read_catalog
+
+    return read_catalog(url, schemas, environment=environment, settings=settings or SessionSettings())
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+# --- snapshot: a new file -----------------------------------------------------------------
+
+
+def create_inventory(
+    path: Path,
+    *,
+    environment: str,
+    db_url: str | None = None,
+    project: str | None = None,
+    schemas: tuple[str, ...] = ("public",),
+    docs_folder: str | None = None,
+    with_columns: bool = False,
+    overwrite: bool = False,
+    settings: SessionSettings | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Outcome:
+    """A complete inventory of the database, whose URL is `db_url`, AUDITOR_DATABASE_URL or the
+    variable the new file will name (e.g. OURVIDZ_PROD_DATABASE_URL)."""
+    path = Path(path)
+    if path.exists() and not overwrite and str(path) != "-":
+        raise UsageError(
+            f"{path} already exists. Refresh it with --update (keeps your comments and descriptions), "
+            "or replace it with --force."
+        )
+    project = project or _default_project(path)
+    variable = environment_variable(project, environment)
+    url = db_url or environ.get("AUDITOR_DATABASE_URL") or environ.get(variable)
+    if not url:
+        raise UsageError(
+            f"Give the database URL with --db-url or in AUDITOR_DATABASE_URL, or set {variable} "
+            f"(the variable the new inventory's environment '{environment}' will read it from)."
+        )
+    base = path.parent if str(path) != "-" else Path.cwd()
+    if docs_folder is None and (base / DEFAULT_DOCS_FOLDER).is_dir():
+        docs_folder = DEFAULT_DOCS_FOLDER
+    docs = DocsIndex(base / docs_folder if docs_folder is not None else None)
+    catalog = read_live(url, schemas, environment, settings)
+    text = render_inventory(
+        catalog,
+        project=project,
+        schemas=schemas,
+        environment=environment,
+        variable=variable,
+        docs_folder=docs_folder,
+        doc=docs,
+        with_columns=with_columns,
+    )
+    _check_loads(text, path)
+    return Outcome(path, "", text, skipped=catalog.skipped)
+
+
+def _default_project(path: Path) -> str:
+    folder = (Path.cwd() if str(path) == "-" else path.resolve().parent).name
+    return folder or "project"
+
+
+# --- snapshot --update and accept: edits of an existing file ------------------------------
+
+
+@dataclass
+class _Loaded:
+    inventory: Inventory
+    document: Document
+    catalog: Catalog
+    findings: list[Finding]
+    environment: str
+    variable: str | None  # set when the environment is new to the file
+
+
+def _load_and_audit(
+    path: Path,
+    environment: str,
+    db_url: str | None,
+    settings: SessionSettings | None,
+    environ: Mapping[str, str],
+) -> _Loaded:
+    from auditor import urls
+    from auditor.docs.scan import scan_docs
+
+    inventory = load_inventory(path)
+    variable = None
+    if inventory.environment(environment) is None:
+        override = db_url or environ.get("AUDITOR_DATABASE_URL")
+        if not override:
+            resolve_database_url(inventory, environment, None, environ)  # raises: unknown environment
+        name, url = environment, override
+        variable = environment_variable(inventory.project or _default_project(path), environment)
+    else:
+        name, url = resolve_database_url(inventory, environment, db_url, environ)
+    catalog = read_live(url, inventory.schemas, name, settings)
+    report = build_report(inventory, catalog, environment=name, target=urls.describe(url), docs=scan_docs(inventory))
+    text = _read_text(path)
+    return _Loaded(inventory, Document(text, str(path)), catalog, list(report.findings), name, variable)
+
+
+def _read_text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def _docs_lookup(inventory: Inventory, path: Path) -> DocsIndex:
+    folder = inventory.docs_folder
+    return DocsIndex(path.parent / folder if folder else None)
+
+
+def refresh_inventory(
+    path: Path,
+    *,
+    environment: str,
+    db_url: str | None = None,
+    prune: bool = False,
+    with_columns: bool = False,
+    on: str | None = None,
+    settings: SessionSettings | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Outcome:
+    """The inventory brought up to date with the environment's database; `on` dates gone-markers."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path} does not exist; create it with `auditor snapshot --env {environment}` first.")
+    loaded = _load_and_audit(path, environment, db_url, settings, environ)
+    planner = Planner(
+        loaded.document,
+        loaded.inventory,
+        loaded.catalog,
+        environment=loaded.environment,
+        today=on or today(),
+        doc_lookup=_docs_lookup(loaded.inventory, path),
+        with_columns=with_columns,
+    )
+    plan = planner.plan(loaded.findings, prune=prune)
+    if loaded.variable:
+        plan.changes.append(planner.add_environment(loaded.environment, loaded.variable))
+    new = apply_edits(loaded.document.text, plan.edits)
+    _check_loads(new, path)
+    return Outcome(path, loaded.document.text, new, plan.changes, plan.left, loaded.catalog.skipped)
+
+
+def accept_finding(
+    path: Path,
+    rule: str,
+    name: str,
+    *,
+    environment: str,
+    db_url: str | None = None,
+    settings: SessionSettings | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Outcome:
+    """The inventory with one finding (rule, object name) accepted as the intended state."""
+    path = Path(path)
+    loaded = _load_and_audit(path, environment, db_url, settings, environ)
+    matches = [f for f in loaded.findings if f.rule == rule and f.name == name]
+    if not matches:
+        raise UsageError(_no_such_finding(rule, name, loaded.findings, loaded.environment))
+    planner = Planner(
+        loaded.document,
+        loaded.inventory,
+        loaded.catalog,
+        environment=loaded.environment,
+        today=today(),
+        doc_lookup=_docs_lookup(loaded.inventory, path),
+    )
+    plan = planner.plan(matches, prune=True, accept=True)
+    if not plan.changes:
+        hint = matches[0].hint
+        raise UsageError(f"A {rule} finding cannot be accepted by editing inventory.yaml. {hint}")
+    new = apply_edits(loaded.document.text, plan.edits)
+    _check_loads(new, path)
+    return Outcome(path, loaded.document.text, new, plan.changes, [], loaded.catalog.skipped)
+
+
+def _no_such_finding(rule: str, name: str, findings: list[Finding], environment: str) -> str:
+    same_rule = [f.name for f in findings if f.rule == rule]
+    message = f"No {rule} finding for {name!r} in environment '{environment}'"
+    if same_rule:
+        return f"{message}; {rule} findings are for: {', '.join(same_rule)}."
+    if findings:
+        found = sorted({f.rule for f in findings})
+        return f"{message}; the audit found no {rule} drift (rules found: {', '.join(found)})."
+    return f"{message}: the audit found no drift at all."
+
+
+def _check_loads(text: str, path: Path) -> None:
+    """Refuse to write a file that `load_inventory` would reject (a bug if it ever happens)."""
+    with tempfile.TemporaryDirectory(prefix="auditor-snapshot-") as folder:
+        candidate = Path(folder) / (path.name if str(path) != "-" else "inventory.yaml")
+        candidate.write_text(text, encoding="utf-8")
+        try:
+            load_inventory(candidate)
+        except InventoryError as error:
+            raise EditError(
+                f"The new {path} would not be a valid inventory, so nothing was written "
+                f"(a bug in auditor snapshot; please report it): {error}"
+            ) from None

@@ -1,0 +1,61 @@
+"""A complete inventory.yaml from a live catalog: what `auditor snapshot` writes.
+
+The output is deterministic (tables by schema and name, buckets by id, no timestamp), loads
+with `load_inventory`, and audits clean against the database it was read from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.model import Catalog
+from auditor.snapshot.entries import DocLookup, bucket_entry, table_entry
+from auditor.snapshot.yaml_text import flow_list, scalar
+
+
+def environment_variable(project: str, environment: str) -> str:
+    """`OURVIDZ_PROD_DATABASE_URL`: the variable an environment's URL is read from."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", f"{project}_{environment}").strip("_").upper()
+    if not stem or stem[0].isdigit():
+        stem = f"DB_{stem}".rstrip("_")
+    return f"{stem}_DATABASE_URL"
+
+
+def environment_entry(environment: str, variable: str, indent: int = 2) -> str:
+    pad = " " * indent
+    return f"{pad}{scalar(environment)}:\n{pad}  database_url: ${{{variable}}}\n"
+
+
+def render_inventory(
+    catalog: Catalog,
+    *,
+    project: str,
+    schemas: tuple[str, ...],
+    environment: str,
+    variable: str,
+    docs_folder: str | None,
+    doc: DocLookup,
+    with_columns: bool = False,
+) -> str:
+    """The text of a new inventory.yaml describing `catalog`."""
+    default_schema = schemas[0]
+    out = [
+        f"# Inventory of {project}, written by `auditor snapshot --env {environment}` from its database.\n",
+        "# Add descriptions, groups and comments freely: `auditor snapshot --update` keeps them.\n",
+        "\nversion: 1\n",
+        f"project: {scalar(project)}\n",
+        f"schemas: {flow_list(schemas)}\n",
+    ]
+    if docs_folder is not None:
+        out.append(f"\ndocs:\n  folder: {scalar(docs_folder)}\n")
+    tables = sorted(catalog.tables or (), key=lambda t: (t.schema != default_schema, t.schema, t.name))
+    out.append("\ntables:" + ("\n" if tables else " {}\n"))
+    out += [table_entry(t, default_schema, with_columns=with_columns, doc=doc).block(2) for t in tables]
+    if catalog.buckets is not None:
+        buckets = sorted(catalog.buckets, key=lambda b: b.id)
+        out.append("\n# Sizes: 50MB = 50 x 1024 x 1024 bytes; null = no limit. Object counts are comments.\n")
+        out.append("buckets:" + ("\n" if buckets else " {}\n"))
+        out += [bucket_entry(b, doc=doc).block(2) for b in buckets]
+    out.append("\n# Connection URLs come from environment variables, never from this file.\n")
+    out.append("environments:\n" + environment_entry(environment, variable))
+    return "".join(out)

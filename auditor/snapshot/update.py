@@ -1,0 +1,410 @@
+"""Turning findings into edits of a person's inventory.yaml: `snapshot --update` and `accept`.
+
+The audit's findings are the list of differences; each rule that describes the inventory being
+out of date maps to one splice of the file (text_edit), so a refresh touches only the lines that
+changed. What disappeared from the database is marked with a comment line above it,
+
+    # gone from prod on 2026-11-26: table usage_logs
+
+which keeps the file valid and the audit honest (it still reports the table missing) until a
+person removes the entry or runs with --prune; the marker goes away by itself if the object
+comes back. Entries a person declared partially stay partial: a key left out is not added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from auditor import yaml_nodes as yn
+from auditor.drift import display_name
+from auditor.inventory import split_table_name
+from auditor.model import Catalog, Finding, Inventory
+from auditor.snapshot.entries import (
+    DocLookup,
+    Entry,
+    bucket_entry,
+    column_item,
+    size_text,
+    table_entry,
+)
+from auditor.snapshot.text_edit import Document, Edit
+from auditor.snapshot.yaml_text import flow_list, scalar
+
+MARKER = re.compile(r"^[ \t]*# gone from (?P<env>\S+) on \d{4}-\d{2}-\d{2}: (?P<what>.*?)[ \t]*\r?$")
+_VALUE_PREFIX = re.compile(r"(?:[&!]\S*[ \t]+)*")  # an anchor or tag before a value is kept
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+REMOVED_WHEN_GONE = ("table-missing", "column-missing", "bucket-missing")
+ACCEPT_ONLY = ("bucket-legacy-in-use", "rls-enabled", "rls-disabled", "doc-missing")
+"""Rules only `accept` applies: whether a legacy bucket is back in use, a table's row level
+security is as intended, or a doc page may stay unwritten is a person's decision, not
+something a refresh should assume."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One finding resolved in the inventory: what it was, and the splices that resolve it."""
+
+    rule: str
+    name: str
+    summary: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    left: list[Finding] = field(default_factory=list)  # findings no edit resolves (database problems)
+
+    @property
+    def edits(self) -> list[Edit]:
+        return [edit for change in self.changes for edit in change.edits]
+
+
+class Planner:
+    """Plans the edits that bring `doc` in line with `catalog`, one finding at a time."""
+
+    def __init__(
+        self,
+        doc: Document,
+        inventory: Inventory,
+        catalog: Catalog,
+        *,
+        environment: str,
+        today: str,
+        doc_lookup: DocLookup,
+        with_columns: bool = False,
+    ):
+        self.doc, self.inventory, self.catalog = doc, inventory, catalog
+        self.environment, self.today = environment, today
+        self.doc_lookup, self.with_columns = doc_lookup, with_columns
+        self.default_schema = inventory.default_schema
+        if not isinstance(doc.root, yn.MappingNode) or doc.root.flow_style is True:
+            raise doc.cannot(doc.root or yn.ScalarNode("", ""), "the file is not a block mapping of sections")
+        self.sections = doc.pairs(doc.root)
+        self.live_tables = {self.name(t.schema, t.name): t for t in catalog.tables or ()}
+        self.live_buckets = {b.id: b for b in catalog.buckets or ()}
+        self.table_nodes: dict[str, tuple[yn.Node, yn.Node]] = {}
+        if "tables" in self.sections and isinstance(self.sections["tables"][1], yn.MappingNode):
+            for text, pair in doc.pairs(self.sections["tables"][1]).items():
+                self.table_nodes[self.name(*split_table_name(text, inventory.schemas))] = pair
+        self.bucket_nodes = {}
+        self.opened: set[str] = set()
+        if "buckets" in self.sections and isinstance(self.sections["buckets"][1], yn.MappingNode):
+            self.bucket_nodes = doc.pairs(self.sections["buckets"][1])
+
+    def name(self, schema: str, table: str) -> str:
+        return display_name(schema, table, self.default_schema)
+
+    # --- planning ------------------------------------------------------------------------
+
+    def plan(self, findings: list[Finding], *, prune: bool, accept: bool = False) -> Plan:
+        plan = Plan()
+        for finding in findings:
+            if finding.rule in ACCEPT_ONLY and not accept:
+                plan.left.append(finding)
+                continue
+            change = self.change(finding, remove=accept or prune)
+            if change is None:
+                plan.left.append(finding)
+            else:
+                plan.changes.append(change)
+        if not accept:
+            plan.changes += self.unmarks(findings)
+        return plan
+
+    def change(self, finding: Finding, *, remove: bool) -> Change | None:
+        handler = getattr(self, "_" + finding.rule.replace("-", "_"), None)
+        if handler is None:
+            return None
+        try:
+            summary, edits = handler(finding, remove) if finding.rule in REMOVED_WHEN_GONE else handler(finding)
+        except KeyError:  # declared through a merge key or an alias: not an entry of its own to edit
+            return None
+        return Change(finding.rule, finding.name, summary, tuple(edits))
+
+    # --- tables --------------------------------------------------------------------------
+
+    def _table_undeclared(self, finding: Finding) -> tuple[str, list[Edit]]:
+        table = self.live_tables[finding.name]
+        entry = table_entry(table, self.default_schema, with_columns=self.with_columns, doc=self.doc_lookup)
+        return f"added table {finding.name}", self.add_to_section("tables", entry)
+
+    def _table_missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
+        key, value = self.table_nodes[finding.name]
+        return self.gone(f"table {scalar(finding.name)}", key, value, remove, self.sections["tables"][1])
+
+    def _column_count(self, finding: Finding) -> tuple[str, list[Edit]]:
+        edits = self.set_key(self.table_nodes[finding.name], "columns", str(finding.actual))
+        return f"table {finding.name}: columns {finding.expected} -> {finding.actual}", edits
+
+    def column_target(self, finding: Finding) -> tuple[str, tuple[yn.Node, yn.Node]]:
+        """The column's name and its table's `columns` key and list, from a `table.column` finding name.
+
+        The longest declared table name that prefixes it wins, so `a.b.c` finds table `a.b`."""
+        for table_name in sorted(self.table_nodes, key=len, reverse=True):
+            if finding.name.startswith(table_name + "."):
+                columns = self.explicit(self.table_nodes[table_name])["columns"]
+                return finding.name[len(table_name) + 1 :], columns
+        raise KeyError(finding.name)
+
+    def _column_type(self, finding: Finding) -> tuple[str, list[Edit]]:
+        column, (_, sequence) = self.column_target(finding)
+        item = self.find_item(sequence, column)
+        type_key, type_node = item.value[0]
+        edits = [self.replace(type_key, type_node, scalar(str(finding.actual), flow=sequence.flow_style is not True))]
+        return f"column {finding.name}: type {finding.expected} -> {finding.actual}", edits
+
+    def _column_unexpected(self, finding: Finding) -> tuple[str, list[Edit]]:
+        column, (key, sequence) = self.column_target(finding)
+        item = column_item(column, str(finding.actual))
+        return f"column {finding.name}: added ({finding.actual})", [self.append_item(key, sequence, item)]
+
+    def _column_missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
+        column, (key, sequence) = self.column_target(finding)
+        item = self.find_item(sequence, column)
+        what = f"column {scalar(finding.name)}"
+        if not remove:
+            return f"column {finding.name}: marked gone", self.mark(what, item)
+        if len(sequence.value) == 1:
+            start = key.end_mark.index
+            return f"column {finding.name}: removed", [Edit(start, self.doc.content_end(sequence), ": []")]
+        return f"column {finding.name}: removed", [self.remove_item(sequence, item)]
+
+    def _rls_disabled(self, finding: Finding) -> tuple[str, list[Edit]]:
+        return f"table {finding.name}: rls: false", self.set_key(self.table_nodes[finding.name], "rls", "false")
+
+    def _rls_enabled(self, finding: Finding) -> tuple[str, list[Edit]]:
+        return f"table {finding.name}: rls: true", self.set_key(self.table_nodes[finding.name], "rls", "true")
+
+    # --- docs ----------------------------------------------------------------------------
+
+    def object_pair(self, name: str) -> tuple[yn.Node, yn.Node]:
+        """The entry of the table, else the bucket, that findings call `name`."""
+        pair = self.table_nodes.get(name) or self.bucket_nodes.get(name)
+        if pair is None:
+            raise KeyError(name)
+        return pair
+
+    def _doc_missing(self, finding: Finding) -> tuple[str, list[Edit]]:
+        return f"{finding.name}: doc: false", self.set_key(self.object_pair(finding.name), "doc", "false")
+
+    def _doc_undeclared(self, finding: Finding) -> tuple[str, list[Edit]]:
+        from auditor.docs.scan import split_name
+
+        _, slug = split_name(finding.name)
+        edits = self.set_key(self.object_pair(slug or finding.name), "doc", scalar(finding.name))
+        return f"{slug}: doc: {finding.name}", edits
+
+    # --- buckets -------------------------------------------------------------------------
+
+    def _bucket_undeclared(self, finding: Finding) -> tuple[str, list[Edit]]:
+        entry = bucket_entry(self.live_buckets[finding.name], doc=self.doc_lookup)
+        return f"added bucket {finding.name}", self.add_to_section("buckets", entry)
+
+    def _bucket_missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
+        key, value = self.bucket_nodes[finding.name]
+        return self.gone(f"bucket {scalar(finding.name)}", key, value, remove, self.sections["buckets"][1])
+
+    def bucket_setting(self, finding: Finding, key: str, text: str) -> tuple[str, list[Edit]]:
+        return f"bucket {finding.name}: {key}: {text}", self.set_key(self.bucket_nodes[finding.name], key, text)
+
+    def _bucket_visibility(self, finding: Finding) -> tuple[str, list[Edit]]:
+        return self.bucket_setting(finding, "public", scalar(finding.actual == "public"))
+
+    def _bucket_size_limit(self, finding: Finding) -> tuple[str, list[Edit]]:
+        return self.bucket_setting(
+            finding, "file_size_limit", size_text(self.live_buckets[finding.name].file_size_limit)
+        )
+
+    def _bucket_mime_types(self, finding: Finding) -> tuple[str, list[Edit]]:
+        types = self.live_buckets[finding.name].allowed_mime_types
+        pair = self.bucket_nodes[finding.name]
+        value = self.explicit(pair).get("allowed_mime_types")
+        if value and isinstance(value[1], yn.SequenceNode) and value[1].flow_style is not True and types:
+            return f"bucket {finding.name}: allowed_mime_types: {flow_list(types)}", [
+                self.replace_block_list(value[1], [scalar(t, flow=False) for t in types])
+            ]
+        return self.bucket_setting(finding, "allowed_mime_types", flow_list(types))
+
+    def _bucket_legacy_in_use(self, finding: Finding) -> tuple[str, list[Edit]]:
+        return self.bucket_setting(finding, "status", "active")
+
+    # --- environments --------------------------------------------------------------------
+
+    def add_environment(self, environment: str, variable: str) -> Change:
+        entry = Entry(scalar(environment), (("database_url", f"${{{variable}}}"),))
+        edits = tuple(self.add_to_section("environments", entry))
+        return Change("environment", environment, f"added environment {environment}", edits)
+
+    # --- markers -------------------------------------------------------------------------
+
+    def gone(self, what: str, key: yn.Node, value: yn.Node, remove: bool, parent: yn.Node) -> tuple[str, list[Edit]]:
+        if not remove:
+            return f"{what}: marked gone", self.mark(what, key)
+        return f"{what}: removed", [self.remove_pair(parent, key, value, what)]
+
+    def mark(self, what: str, node: yn.Node) -> list[Edit]:
+        """A `# gone from ENV on DATE: WHAT` line above the node's line, unless one is there already."""
+        start = self.doc.line_start(node.start_mark.index)
+        if any(m.group("env") == self.environment and m.group("what") == what for m in self.markers_above(start)):
+            return []
+        line = self.doc.text[start : self.doc.line_end(start)]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        marker = f"{indent}# gone from {self.environment} on {self.today}: {what}\n"
+        return [Edit(start, start, self.doc.lines(marker))]
+
+    def markers_above(self, start: int) -> list[re.Match[str]]:
+        found = []
+        while start > 0:
+            previous = self.doc.line_start(start - 1)
+            match = MARKER.match(self.doc.text[previous : start - 1])
+            if not match:
+                break
+            found.append(match)
+            start = previous
+        return found
+
+    def first_marker_line(self, start: int) -> int:
+        """Start of the first of the marker lines directly above `start` (or `start`)."""
+        while start > 0:
+            previous = self.doc.line_start(start - 1)
+            if not MARKER.match(self.doc.text[previous : start - 1]):
+                break
+            start = previous
+        return start
+
+    def unmarks(self, findings: list[Finding]) -> list[Change]:
+        """Remove this environment's markers of objects that are no longer gone."""
+        still_gone = {f"{f.kind} {scalar(f.name)}" for f in findings if f.rule in REMOVED_WHEN_GONE}
+        changes = []
+        position = 0
+        for line in self.doc.text.splitlines(keepends=True):
+            match = MARKER.match(line.rstrip("\n"))
+            if match and match.group("env") == self.environment and match.group("what") not in still_gone:
+                summary = f"{match.group('what')}: back in {self.environment}, marker removed"
+                changes.append(
+                    Change("marker", match.group("what"), summary, (Edit(position, position + len(line), ""),))
+                )
+            position += len(line)
+        return changes
+
+    # --- splices -------------------------------------------------------------------------
+
+    def explicit(self, pair: tuple[yn.Node, yn.Node]) -> dict[str, tuple[yn.Node, yn.Node]]:
+        value = pair[1]
+        return self.doc.pairs(value) if isinstance(value, yn.MappingNode) else {}
+
+    def replace(self, key: yn.Node, value: yn.Node, text: str) -> Edit:
+        start, end = self.doc.value_span(key, value)
+        start += len(_VALUE_PREFIX.match(self.doc.text, start).group())
+        if isinstance(value, yn.ScalarNode) and not (value.tag.endswith(":null") and start == end):
+            return Edit(start, end, text)
+        return Edit(key.end_mark.index, end, f": {text}")  # a block list or an empty value
+
+    def set_key(self, pair: tuple[yn.Node, yn.Node], name: str, text: str) -> list[Edit]:
+        """Set `name: text` in an entry: replace the written value, or add the key."""
+        written = self.explicit(pair).get(name)
+        if written is not None:
+            return [self.replace(*written, text)]
+        return self.add_key(pair, name, text)
+
+    def add_key(self, pair: tuple[yn.Node, yn.Node], name: str, text: str) -> list[Edit]:
+        key, value = pair
+        if isinstance(value, yn.MappingNode) and value.flow_style is not True and value.value:
+            indent = " " * value.value[0][0].start_mark.column
+            at = self.doc.line_end(self.doc.content_end(value))
+            return [Edit(at, at, self.doc.lines(self.eol(at) + f"{indent}{name}: {text}\n"))]
+        if isinstance(value, yn.MappingNode) and value.value:  # {a: 1} -> {a: 1, name: text}
+            return [Edit(value.end_mark.index - 1, value.end_mark.index - 1, f", {name}: {text}")]
+        if isinstance(value, yn.MappingNode) or (isinstance(value, yn.ScalarNode) and value.tag.endswith(":null")):
+            return [Edit(key.end_mark.index, self.doc.value_span(key, value)[1], f": {{{name}: {text}}}")]
+        raise self.doc.cannot(key, "the entry is not a mapping")
+
+    def eol(self, at: int) -> str:
+        """A newline to insert first when `at` is the end of a last line without one."""
+        return "\n" if at == len(self.doc.text) and self.doc.text and not self.doc.text.endswith("\n") else ""
+
+    def find_item(self, sequence: yn.SequenceNode, column: str) -> yn.Node:
+        for item in sequence.value:
+            if isinstance(item, yn.MappingNode) and item.value and item.value[0][0].value == column:
+                return item
+            if isinstance(item, yn.ScalarNode) and item.value == column:
+                return item
+        raise KeyError(column)
+
+    def append_item(self, key: yn.Node, sequence: yn.Node, item: str) -> Edit:
+        if not isinstance(sequence, yn.SequenceNode):
+            raise self.doc.cannot(key, "columns is not a list")
+        if sequence.flow_style is True:
+            at = sequence.end_mark.index - 1
+            return Edit(at, at, (", " if sequence.value else "") + "{" + item + "}")
+        first = sequence.value[0]
+        start = self.doc.line_start(first.start_mark.index)
+        prefix = self.doc.text[start : first.start_mark.index]
+        if prefix.strip() != "-":
+            raise self.doc.cannot(first, "the list is not written one item per line")
+        at = self.doc.line_end(self.doc.item_end(sequence, len(sequence.value) - 1))
+        return Edit(at, at, self.doc.lines(self.eol(at) + prefix + item + "\n"))
+
+    def replace_block_list(self, sequence: yn.SequenceNode, items: list[str]) -> Edit:
+        first = sequence.value[0]
+        start = self.doc.line_start(first.start_mark.index)
+        prefix = self.doc.text[start : first.start_mark.index]
+        end = self.doc.content_end(sequence)
+        return Edit(start, end, self.doc.lines("\n".join(prefix + item for item in items)))
+
+    def remove_item(self, sequence: yn.SequenceNode, item: yn.Node) -> Edit:
+        index = next(i for i, node in enumerate(sequence.value) if node is item)
+        if sequence.flow_style is True:
+            return self.remove_flow_element(item.start_mark.index, self.doc.content_end(item), sequence)
+        start = self.first_marker_line(self.doc.line_start(item.start_mark.index))
+        return Edit(start, self.doc.line_end(self.doc.item_end(sequence, index)), "")
+
+    def remove_pair(self, parent: yn.Node, key: yn.Node, value: yn.Node, what: str) -> Edit:
+        end = self.doc.value_span(key, value)[1]
+        if getattr(parent, "flow_style", None) is True:
+            return self.remove_flow_element(key.start_mark.index, end, parent)
+        start = self.first_marker_line(self.doc.line_start(key.start_mark.index))
+        return Edit(start, self.doc.line_end(end), "")
+
+    def remove_flow_element(self, start: int, end: int, parent: yn.Node) -> Edit:
+        text = self.doc.text
+        after = re.compile(r"[ \t]*,[ \t]*").match(text, end)
+        if after:
+            return Edit(start, after.end(), "")
+        before = re.compile(r",[ \t]*$").search(text, parent.start_mark.index, start)
+        return Edit(before.start() if before else start, end, "")
+
+    def add_to_section(self, section: str, entry: Entry) -> list[Edit]:
+        """Append an entry to a top-level section (tables, buckets, environments), creating it if needed."""
+        pair = self.sections.get(section)
+        opened = section in self.opened  # an empty or missing section gets its header once
+        self.opened.add(section)
+        if pair is None:
+            at = len(self.doc.text)
+            header = "" if opened else self.eol(at) + f"\n{section}:\n"
+            return [Edit(at, at, self.doc.lines(header + entry.block(2)))]
+        key, node = pair
+        if isinstance(node, yn.MappingNode) and node.value and node.flow_style is not True:
+            indent = self.doc.block_indent(node, 2)
+            at = self.doc.line_end(self.doc.content_end(node))
+            return [Edit(at, at, self.doc.lines(self.eol(at) + entry.block(indent, self.child_step(node))))]
+        if isinstance(node, yn.MappingNode) and node.value:
+            at = node.end_mark.index - 1
+            return [Edit(at, at, f", {entry.key}: {entry.flow()}")]
+        if isinstance(node, yn.MappingNode) or (isinstance(node, yn.ScalarNode) and node.tag.endswith(":null")):
+            at = self.doc.line_end(key.start_mark.index)
+            edits = [Edit(at, at, self.doc.lines(("" if opened else self.eol(at)) + entry.block(2)))]
+            if not opened:
+                edits.insert(0, Edit(key.end_mark.index, self.doc.value_span(key, node)[1], ":"))
+            return edits
+        raise self.doc.cannot(key, f"{section} is not a mapping")
+
+    def child_step(self, section: yn.MappingNode) -> int:
+        """How much deeper than its key an entry's fields are indented in this file (default 2)."""
+        for key, value in section.value:
+            if isinstance(value, yn.MappingNode) and value.flow_style is not True and value.value:
+                return max(1, value.value[0][0].start_mark.column - key.start_mark.column)
+        return 2
