@@ -1,0 +1,126 @@
+"""Performance properties that must not regress: a fixed number of queries whatever the size of
+the catalog, and commands that start without importing what they do not use.
+
+Timings themselves are measured by the benchmark (`python -m bench`), not here: wall times on a
+shared CI machine are too noisy for a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import psycopg
+import pytest
+
+from auditor.api import audit
+from tests import pg
+from tests.conftest import INVENTORY, REPO
+
+EXTRA_TABLES = 300
+
+
+def _grow(url: str, tables: int) -> None:
+    """Add `tables` tables of 20 columns (some partitioned, some with dropped columns) and buckets."""
+    statements = []
+    for index in range(tables):
+        columns = ", ".join(f"c{c:02d} text" for c in range(2, 21))
+        if index % 50 == 0:
+            statements.append(f"create table public.bulk_{index} (id bigint, {columns}) partition by range (id)")
+            statements += [
+                f"create table public.bulk_{index}_p{p} partition of public.bulk_{index} "
+                f"for values from ({p * 1000}) to ({(p + 1) * 1000})"
+                for p in range(3)
+            ]
+        else:
+            statements.append(f"create table public.bulk_{index} (id bigint, {columns}, old text)")
+            if index % 10 == 0:
+                statements.append(f"alter table public.bulk_{index} drop column old")
+    statements.append(
+        "insert into storage.buckets (id, name) select 'bulk-' || i, 'bulk-' || i from generate_series(1, 200) i"
+    )
+    pg.execute(url, ";\n".join(statements))
+
+
+def _queries_of_an_audit(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Counter, int]:
+    """The statements an audit sends (through psycopg's cursors), and how many tables it saw."""
+    sent: Counter = Counter()
+    cursor_class = psycopg.Cursor
+    execute, executemany = cursor_class.execute, cursor_class.executemany
+
+    def counting_execute(self, query, params=None, **kwargs):
+        sent[_statement(query)] += 1
+        return execute(self, query, params, **kwargs)
+
+    def counting_executemany(self, query, params_seq, **kwargs):
+        sent[_statement(query)] += 1
+        return executemany(self, query, params_seq, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cursor_class, "execute", counting_execute)
+        patch.setattr(cursor_class, "executemany", counting_executemany)
+        report = audit(INVENTORY, db_url=url)
+    assert report.failure is None
+    return sent, report.checked["tables_live"]
+
+
+def _statement(query: object) -> str:
+    """The statement without its comments, on one line: the same text for the same query."""
+    text = query if isinstance(query, str) else repr(query)
+    return " ".join(" ".join(line for line in text.splitlines() if not line.lstrip().startswith("--")).split())
+
+
+def test_an_audit_sends_the_same_queries_whatever_the_number_of_tables(
+    ourvidz_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_queries, small_tables = _queries_of_an_audit(ourvidz_db, monkeypatch)
+    _grow(ourvidz_db, EXTRA_TABLES)
+    big_queries, big_tables = _queries_of_an_audit(ourvidz_db, monkeypatch)
+
+    assert big_tables == small_tables + EXTRA_TABLES  # partitions are not tables of their own
+    assert big_queries == small_queries  # the same statements, each sent the same number of times
+    # one round trip per kind of object: no statement is repeated (per table, per bucket...)
+    assert max(small_queries.values()) == 1, small_queries
+    assert sum(small_queries.values()) <= 12, small_queries
+
+
+HEAVY = ("psycopg", "jinja2", "supabase", "pydantic", "rich", "markdown_it")
+"""Packages that the start of these commands must not import (each costs 30 to 150 ms)."""
+
+
+def _imported_modules(*args: str, exit_code: int = 0) -> set[str]:
+    """Every module a fresh `python -m auditor ARGS` imported, read from -X importtime."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_")}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "auditor", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert result.returncode == exit_code, result.stderr[-2000:]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    modules = {line.rsplit("|", 1)[1].strip() for line in lines[1:]}  # the first line is the header
+    assert "auditor.cli" in modules  # the listing works: the command's own modules are in it
+    return modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("audit", "--help"), ("validate", "--inventory", str(INVENTORY))],
+    ids=["help", "audit-help", "validate"],
+)
+def test_a_quick_command_imports_no_heavy_package(args: tuple[str, ...]) -> None:
+    modules = _imported_modules(*args)
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
+    assert heavy == [], f"`auditor {' '.join(args)}` imported {heavy}"
+
+
+def test_the_import_listing_sees_heavy_packages() -> None:
+    """The check above can fail: an audit's start does import psycopg and jinja2."""
+    unreachable = "postgresql://nobody@127.0.0.1:1/none"
+    modules = _imported_modules("audit", "--db-url", unreachable, "--connect-retries", "0", exit_code=3)
+    assert {"psycopg", "yaml"} <= modules
