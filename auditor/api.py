@@ -5,17 +5,21 @@ The CLI is a thin shell around `audit()`; it can be called from Python as well.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 
 from auditor import urls
 from auditor.catalog.settings import SessionSettings
-from auditor.drift import compare
+from auditor.docs.scan import scan_docs
+from auditor.docs.tree import DocsTree
+from auditor.drift import compare, display_name
 from auditor.errors import AuditorError, UsageError
 from auditor.inventory import load_inventory
-from auditor.model import AuditFailure, Catalog, Inventory, Report
+from auditor.model import AuditFailure, Catalog, Inventory, InventoryObject, Report
 
 DATABASE_URL_VARIABLE = "AUDITOR_DATABASE_URL"
 CATALOG_SOURCES = ("pg_catalog", "information_schema")
@@ -64,14 +68,16 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_report(inventory: Inventory, catalog: Catalog, *, environment: str, target: str) -> Report:
+def build_report(
+    inventory: Inventory, catalog: Catalog, *, environment: str, target: str, docs: DocsTree | None = None
+) -> Report:
     """Compare and wrap the findings with what a reader of the report needs to know."""
     return Report(
         environment=environment,
         target=target,
         inventory_path=inventory.path,
         generated_at=_now(),
-        findings=tuple(compare(inventory, catalog)),
+        findings=tuple(compare(inventory, catalog, docs)),
         skipped=catalog.skipped,
         checked={
             "tables_declared": len(inventory.tables),
@@ -79,7 +85,26 @@ def build_report(inventory: Inventory, catalog: Catalog, *, environment: str, ta
             "buckets_declared": len(inventory.buckets),
             "buckets_live": len(catalog.buckets or ()),
         },
+        objects=inventory_objects(inventory),
+        inventory_sha256=file_sha256(inventory.path),
     )
+
+
+def inventory_objects(inventory: Inventory) -> tuple[InventoryObject, ...]:
+    """The declared tables and buckets, named as findings name them, with their lines."""
+    tables = (
+        InventoryObject("table", display_name(t.schema, t.name, inventory.default_schema), t.line)
+        for t in inventory.tables
+    )
+    return (*tables, *(InventoryObject("bucket", b.id, b.line) for b in inventory.buckets))
+
+
+def file_sha256(path: str) -> str:
+    """The file's SHA-256 (hex), so a report names the exact inventory it used; "" if unreadable."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def failed_report(
@@ -96,7 +121,9 @@ def failed_report(
         name, url = resolve_database_url(inventory, environment, db_url, environ, label)
         target = urls.describe(url)
     except AuditorError:
-        name, target = environment or label, "unknown"
+        from auditor.catalog.storage_api import describe_target
+
+        name, target = environment or label, describe_target(inventory, environment, environ)
     return Report(
         environment=name,
         target=target,
@@ -104,6 +131,8 @@ def failed_report(
         generated_at=_now(),
         findings=(),
         failure=AuditFailure(str(error), error.exit_code),
+        objects=inventory_objects(inventory),
+        inventory_sha256=file_sha256(inventory.path),
     )
 
 
@@ -117,20 +146,36 @@ def audit_inventory(
     settings: SessionSettings | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> Report:
-    """Audit one environment of a loaded inventory. Raises UsageError or SourceUnavailable."""
+    """Audit one environment of a loaded inventory. Raises UsageError or SourceUnavailable.
+
+    Buckets come from SQL when the environment has a database URL; its Storage API, when it
+    declares one, is then compared with them, or is the only bucket source without SQL.
+    """
+    from auditor.catalog import storage_api
     from auditor.catalog.postgres import read_catalog
 
     if catalog_source not in CATALOG_SOURCES:
         raise UsageError(f"Unknown catalog source {catalog_source!r}; choose {' or '.join(CATALOG_SOURCES)}.")
+    settings = settings or SessionSettings()
+    docs = scan_docs(inventory)
+    api = storage_api.api_target(inventory, environment, environ)
+    if api is not None and not (api.has_database_url or db_url or environ.get(DATABASE_URL_VARIABLE)):
+        listing = storage_api.read_listing(api, timeout=settings.connect_timeout)
+        catalog = storage_api.api_catalog(listing, api.environment)
+        return build_report(inventory, catalog, environment=api.environment, target=api.describe(), docs=docs)
     name, url = resolve_database_url(inventory, environment, db_url, environ, label)
     catalog = read_catalog(
         url,
         inventory.schemas,
         environment=name,
         catalog_source=catalog_source,
-        settings=settings or SessionSettings(),
+        settings=settings,
     )
-    return build_report(inventory, catalog, environment=name, target=urls.describe(url))
+    target = urls.describe(url)
+    if api is not None:
+        listing = storage_api.read_listing(api, timeout=settings.connect_timeout)
+        catalog, target = storage_api.with_api_listing(catalog, listing), f"{target} + {api.describe()}"
+    return build_report(inventory, catalog, environment=name, target=target, docs=docs)
 
 
 def audit(

@@ -45,6 +45,7 @@ class TableSpec:
     columns: tuple[DeclaredColumn, ...] | None = None  # None: names are not checked
     doc: str | bool = False  # a file name, True (documented, file found by name) or False
     line: int = 0  # where the table is declared in inventory.yaml
+    rls: bool | None = None  # row level security expected on/off; None: not checked
 
 
 BUCKET_STATUSES = ("active", "legacy")
@@ -76,6 +77,8 @@ class Environment:
     name: str
     database_url: str | None  # a template with ${VAR} references, never a literal secret
     description: str = ""
+    supabase_url: str | None = None  # the project's API URL (Storage API bucket source)
+    service_key: str | None = None  # always a lone ${VAR} reference: the key itself never is here
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class Inventory:
     environments: tuple[Environment, ...] = ()
     docs_folder: str | None = None
     naming: tuple[tuple[tuple[int, int], str], ...] = ()  # ((low, high), topic)
+    docs_stub_bytes: int = 200  # a doc smaller than this is a stub
+    exposed_schemas: tuple[str, ...] = ("public",)  # schemas the Data API serves to anon/authenticated
 
     @property
     def default_schema(self) -> str:
@@ -101,11 +106,28 @@ class Inventory:
 # --- the live catalog (what the database holds) -----------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 200,000 of them at 10,000 tables, ~10 MB less
 class LiveColumn:
     name: str
     type: str
     nullable: bool
+
+
+@dataclass(frozen=True)
+class TableSecurity:
+    """Row level security of a table and which API roles may read it (None: role not checked)."""
+
+    rls_enabled: bool
+    rls_forced: bool
+    policies: int
+    anon_can_read: bool | None = None
+    authenticated_can_read: bool | None = None
+
+    @property
+    def readers(self) -> tuple[str, ...]:
+        """The API roles that hold SELECT on the table (and USAGE on its schema)."""
+        roles = (("anon", self.anon_can_read), ("authenticated", self.authenticated_can_read))
+        return tuple(role for role, can in roles if can)
 
 
 @dataclass(frozen=True)
@@ -114,6 +136,26 @@ class LiveTable:
     name: str
     columns: tuple[LiveColumn, ...]
     partitioned: bool = False
+    security: TableSecurity | None = None  # None: not read
+
+
+@dataclass(frozen=True)
+class ObjectsPolicy:
+    """A permissive policy on storage.objects that lets some roles SELECT (list) objects."""
+
+    name: str
+    roles: tuple[str, ...]  # "public" stands for every role
+    qual: str | None  # the USING expression as PostgreSQL prints it; None: every row
+
+
+@dataclass(frozen=True)
+class ObjectsAccess:
+    """Who may list storage.objects: its row level security, privileges and SELECT policies."""
+
+    rls_enabled: bool
+    anon_can_read: bool | None  # None: the role does not exist, not checked
+    authenticated_can_read: bool | None
+    policies: tuple[ObjectsPolicy, ...]
 
 
 @dataclass(frozen=True)
@@ -143,12 +185,48 @@ class Catalog:
     skipped: tuple[SkippedCheck, ...] = ()
     server_version: str = ""
     source: str = "postgres"
+    objects_access: ObjectsAccess | None = None  # None: storage.objects policies not read
+    storage_api: ApiBucketListing | None = None  # None: the Storage API was not asked
+
+
+@dataclass(frozen=True)
+class ApiBucketListing:
+    """The buckets the Storage API listed, and the kind of key that asked for them.
+
+    `key_role` is the JWT's `role` claim, "secret" / "publishable" for the sb_ key formats,
+    or "unknown". Only an elevated key is sure to see every bucket: row level security on
+    storage.buckets hides rows from the others, usually all of them, without an error.
+    """
+
+    host: str
+    buckets: tuple[LiveBucket, ...]
+    key_role: str
+
+    @property
+    def elevated(self) -> bool:
+        return self.key_role in ("service_role", "secret")
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the listing can stand for every bucket: an elevated key, or an unknown one that saw some."""
+        return self.elevated or (self.key_role == "unknown" and bool(self.buckets))
 
 
 # --- the result ---------------------------------------------------------------------------
 
 KINDS = ("table", "column", "bucket", "doc")
 """Object kinds, in the order reports show them."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A drift rule: its stable code, severity, the kind of object it is about, how to resolve it."""
+
+    code: str
+    severity: Severity
+    kind: str
+    hint: str
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,6 +256,26 @@ class AuditFailure:
 
 
 @dataclass(frozen=True)
+class InventoryObject:
+    """A declared table or bucket, named as findings name it, with its line in inventory.yaml."""
+
+    kind: str
+    name: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The earlier report a run is compared with (`--baseline`): findings match on rule + name."""
+
+    path: str
+    environment: str
+    generated_at: str
+    previous: frozenset[tuple[str, str]]  # (rule, name) of the earlier findings
+    resolved: tuple[Finding, ...] = ()  # earlier findings that are gone
+
+
+@dataclass(frozen=True)
 class Report:
     """The outcome of one audit: findings in a stable order, and what could not be checked.
 
@@ -193,10 +291,19 @@ class Report:
     skipped: tuple[SkippedCheck, ...] = ()
     checked: dict[str, int] = field(default_factory=dict)  # e.g. {"tables_declared": 26, ...}
     failure: AuditFailure | None = None
+    objects: tuple[InventoryObject, ...] = ()  # the declared tables and buckets
+    inventory_sha256: str = ""  # of the inventory file's bytes; "" when unknown
+    baseline: Baseline | None = None
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.findings, key=lambda f: f.sort_key))
         object.__setattr__(self, "findings", ordered)
+
+    def change(self, finding: Finding) -> str | None:
+        """'new' or 'unchanged' since the baseline report; None when there is no baseline."""
+        if self.baseline is None:
+            return None
+        return "unchanged" if (finding.rule, finding.name) in self.baseline.previous else "new"
 
     @property
     def counts(self) -> dict[str, int]:

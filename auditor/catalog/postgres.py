@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sys import intern
+
 from auditor.catalog.connection import Session, open_session
+from auditor.catalog.security import missing_roles, read_objects_access, read_table_security
 from auditor.catalog.settings import SessionSettings
 from auditor.catalog.sql import query
 from auditor.model import Catalog, LiveBucket, LiveColumn, LiveTable, SkippedCheck
@@ -20,14 +23,15 @@ def read_catalog(
 ) -> Catalog:
     """Read the live catalog; checks the role has no privilege for are listed as skipped."""
     with open_session(url, environment, settings or SessionSettings()) as session:
-        tables = read_tables(session, schemas, catalog_source)
+        tables = read_table_security(session, schemas, read_tables(session, schemas, catalog_source))
         buckets, counts_available, skipped = read_buckets(session)
         return Catalog(
             tables=tables,
             buckets=buckets,
             object_counts_available=counts_available,
-            skipped=skipped,
+            skipped=skipped + missing_roles(session),
             server_version=session.server_version,
+            objects_access=read_objects_access(session) if buckets is not None else None,
         )
 
 
@@ -42,7 +46,7 @@ def read_tables(session: Session, schemas: tuple[str, ...], catalog_source: str)
                 tables.append(LiveTable(current[0], current[1], tuple(columns), current[2]))
             current, columns = (schema, name, partitioned), []
         if column is not None:
-            columns.append(LiveColumn(column, column_type, nullable))
+            columns.append(LiveColumn(column, intern(column_type), nullable))  # a few types, many columns
     if current:
         tables.append(LiveTable(current[0], current[1], tuple(columns), current[2]))
     return tuple(tables)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,6 +16,7 @@ from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
+    from auditor.baseline import PreviousReport
     from auditor.model import Report
 
 EPILOG = (
@@ -23,6 +25,7 @@ EPILOG = (
     "  auditor audit --env staging --format markdown --output reports/audit.md\n\n"
     "  auditor audit --env local --json reports/audit.json --markdown reports/audit.md\n\n"
     "  auditor audit --all-envs --markdown 'reports/{env}.md'\n\n"
+    "  auditor audit --env prod --baseline last.json --json reports/audit.json --github\n\n"
     "  AUDITOR_DATABASE_URL=postgresql://... auditor audit --fail-on warning\n\n"
     + exit_codes.HELP_TEXT
     + " With several environments the highest code wins."
@@ -35,12 +38,15 @@ class OutputFormat(StrEnum):
     terminal = "terminal"
     markdown = "markdown"
     json = "json"
+    junit = "junit"
+    sarif = "sarif"
 
 
 class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
+    security = "security"  # exit 1 only for a finding tagged security, whatever its severity
     never = "never"
 
 
@@ -77,8 +83,34 @@ def audit(
         Path | None, typer.Option("--markdown", help="Also write the markdown report to this file.")
     ] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Also write the JSON report to this file.")] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Also write the JUnit XML report (one test case per object).")
+    ] = None,
+    sarif: Annotated[
+        Path | None, typer.Option("--sarif", help="Also write the SARIF 2.1.0 report (for code scanning).")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="An earlier JSON report: mark findings new or unchanged and list resolved ones ({env} is replaced).",
+        ),
+    ] = None,
+    github: Annotated[
+        bool,
+        typer.Option(
+            "--github", help="On GitHub Actions: append the markdown report to the job summary and annotate findings."
+        ),
+    ] = False,
+    report_url: Annotated[
+        str | None,
+        typer.Option("--report-url", help="Where the full report is; named when markdown is shortened to fit GitHub."),
+    ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
+        FailOn,
+        typer.Option(
+            "--fail-on", help="Lowest severity that makes the exit code 1; 'security': only security findings do."
+        ),
     ] = FailOn.error,
     catalog: Annotated[
         CatalogSource, typer.Option("--catalog", help="Where tables and columns are read from.")
@@ -87,7 +119,7 @@ def audit(
         str, typer.Option("--statement-timeout", help="Timeout of each catalog query (PostgreSQL interval).")
     ] = "30s",
     connect_timeout: Annotated[
-        int, typer.Option("--connect-timeout", min=1, help="Seconds to wait for each connection attempt.")
+        int, typer.Option("--connect-timeout", min=2, help="Seconds to wait for each connection attempt (at least 2).")
     ] = 10,
     connect_retries: Annotated[
         int,
@@ -117,8 +149,9 @@ def audit(
     try:
         loaded = load_inventory(inventory)
         names = [e.name for e in loaded.environments] if all_envs else list(dict.fromkeys(env or []))
-        paths = {"output": output, "markdown": markdown, "json": json_path}
+        paths = {"output": output, "markdown": markdown, "json": json_path, "junit": junit, "sarif": sarif}
         _check_several(names, paths, output_format, db_url)
+        previous = _load_baselines(baseline, names)
         if len(names) > 1:
             reports = audit_environments(loaded, names, catalog_source=catalog.value, settings=settings, jobs=jobs)
         else:
@@ -131,8 +164,10 @@ def audit(
                 if not any(paths.values()):
                     raise
                 reports = [failed_report(loaded, name, error, db_url=db_url)]
+        reports = [_compare(report, previous) for report in reports]
+        outputs = _Outputs(paths, output_format, fail_on.value, report_url, github)
         for report in reports:
-            _emit(report, paths, output_format, show=len(reports) > 1 or report.failure is None)
+            _emit(report, outputs, show=len(reports) > 1 or report.failure is None)
     except AuditorError as error:
         raise fail(error) from None
     threshold = None if fail_on is FailOn.never else fail_on.value
@@ -156,7 +191,38 @@ def _check_several(names: list[str], paths: dict[str, Path | None], fmt: OutputF
         )
 
 
-def _emit(report: Report, paths: dict[str, Path | None], fmt: OutputFormat, *, show: bool) -> None:
+def _load_baselines(path: Path | None, names: list[str]) -> dict[str | None, PreviousReport]:
+    """The earlier reports to compare with, read before auditing so a bad one fails fast (exit 2)."""
+    from auditor.baseline import load_baseline
+
+    if path is None:
+        return {}
+    if ENV_PLACEHOLDER in str(path):
+        return {name: load_baseline(str(path).replace(ENV_PLACEHOLDER, name)) for name in names or ["custom"]}
+    if len(names) > 1:
+        raise UsageError(f"With several environments, --baseline needs {ENV_PLACEHOLDER} in its path.")
+    return {None: load_baseline(path)}
+
+
+def _compare(report: Report, previous: dict[str | None, PreviousReport]) -> Report:
+    from auditor.baseline import compare_with_baseline
+
+    earlier = previous.get(report.environment) or previous.get(None)
+    return report if earlier is None else compare_with_baseline(report, earlier)
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """Where and how each report is written."""
+
+    paths: dict[str, Path | None]
+    fmt: OutputFormat
+    fail_on: str
+    report_url: str | None
+    github: bool
+
+
+def _emit(report: Report, outputs: _Outputs, *, show: bool) -> None:
     """Write the report's files, then print it (or its failure) where the options say."""
     from auditor.render import render
     from auditor.reports import write_atomically
@@ -164,10 +230,16 @@ def _emit(report: Report, paths: dict[str, Path | None], fmt: OutputFormat, *, s
     def target(path: Path) -> Path:
         return Path(str(path).replace(ENV_PLACEHOLDER, report.environment))
 
-    for option, file_format in (("markdown", "markdown"), ("json", "json"), ("output", fmt.value)):
+    paths, fmt = outputs.paths, outputs.fmt
+    full_report = outputs.report_url or (f"the JSON report {target(paths['json'])}" if paths["json"] else None)
+
+    def text(file_format: str) -> str:
+        return render(report, file_format, fail_on=outputs.fail_on, full_report=full_report)
+
+    for option in ("markdown", "json", "junit", "sarif", "output"):
         path = paths[option]
         if path is not None:
-            write_atomically(target(path), render(report, file_format))
+            write_atomically(target(path), text(fmt.value if option == "output" else option))
     if report.failure is not None:
         typer.echo(f"error: {report.failure.message}", err=True)
     if paths["output"] is not None:
@@ -179,7 +251,13 @@ def _emit(report: Report, paths: dict[str, Path | None], fmt: OutputFormat, *, s
 
         print_report(report, Console(highlight=False))
     elif show:
-        sys.stdout.write(render(report, fmt.value))
+        sys.stdout.write(text(fmt.value))
+    if outputs.github:
+        from auditor.github import publish
+
+        note = publish(report, text("markdown"), sys.stdout)
+        if note:
+            typer.echo(f"note: {note}", err=True)
 
 
 def _exit_code(report: Report, threshold: str | None) -> int:
@@ -189,4 +267,6 @@ def _exit_code(report: Report, threshold: str | None) -> int:
         return report.failure.exit_code
     if threshold is None:
         return exit_codes.OK
+    if threshold == FailOn.security:
+        return exit_codes.DRIFT if any(FailOn.security in f.tags for f in report.findings) else exit_codes.OK
     return exit_codes.DRIFT if report.fails(Severity(threshold)) else exit_codes.OK
