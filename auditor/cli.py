@@ -53,6 +53,11 @@ def _root(
 
 def main() -> None:
     os.environ.setdefault("TERMINAL_WIDTH", "100")  # help text width when not on a terminal
+    for stream in (sys.stdout, sys.stderr):
+        # Reports hold emoji and database names: on a terminal that cannot show a character
+        # (e.g. PYTHONIOENCODING=ascii) print an escape instead of failing the audit.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
     except Exception as error:  # a bug: exit 4, so that a CI job never reads it as drift (1)

@@ -115,3 +115,11 @@ def test_a_bug_exits_4_not_1(monkeypatch, capsys) -> None:
         main()
     assert caught.value.code == 4
     assert "internal error: RuntimeError" in capsys.readouterr().err
+
+
+def test_a_terminal_that_cannot_show_emoji_gets_escapes_not_a_crash(empty_db: str) -> None:
+    for fmt in ("terminal", "markdown"):
+        result = run_auditor("audit", "--db-url", empty_db, "--format", fmt, env={"PYTHONIOENCODING": "ascii"})
+        assert result.returncode == 1, result.stderr  # every declared table is missing: drift, not a bug
+        assert "internal error" not in result.stderr
+        assert "\\u274c" in result.stdout or "\\u2716" in result.stdout  # the verdict's mark, escaped
