@@ -20,6 +20,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
@@ -164,3 +165,22 @@ def _storage_error(status: int, error: str, message: str) -> tuple[int, str, str
     """Storage's own error body: statusCode is a string."""
     body = {"statusCode": str(status), "error": error, "message": message}
     return status, "application/json", json.dumps(body)
+
+
+def inventory_with_environments(repo_inventory: Path, folder: Path, environments: str) -> Path:
+    """A copy of the repository's inventory in `folder` whose environments are `environments`.
+
+    Its docs section is left out: the copy lives away from the docs folder, and documentation
+    checks have nothing to do with where buckets are read from.
+    """
+    kept, in_docs = [], False
+    for line in repo_inventory.read_text(encoding="utf-8").split("\n"):
+        if line and not line[0].isspace() and not line.startswith("#"):
+            in_docs = line.startswith("docs:")
+            if line.startswith("environments:"):
+                break
+        if not in_docs:
+            kept.append(line)
+    path = folder / "inventory.yaml"
+    path.write_text("\n".join(kept) + environments, encoding="utf-8")
+    return path

@@ -150,17 +150,20 @@ def test_markdown_opens_with_a_one_glance_verdict() -> None:
     assert "| error | `bucket-size-limit` | user-library | 50MB | no limit | Limit differs. |" in markdown
 
 
+SECTIONS_OF_DRIFTED = [
+    "Security (1)",
+    "Tables (2)",
+    "Columns (1)",
+    "Buckets (2)",
+    "Documentation (1)",
+    "Checks not made (1)",
+]
+
+
 def test_security_first_then_kinds_then_documentation_each_finding_once() -> None:
     markdown = render(drifted(), "markdown")
     headings = re.findall(r"^### (.+)$", markdown, flags=re.M)
-    assert headings == [
-        "Security (1)",
-        "Tables (2)",
-        "Columns (1)",
-        "Buckets (2)",
-        "Documentation (1)",
-        "Checks not made (1)",
-    ]
+    assert headings == SECTIONS_OF_DRIFTED
     assert markdown.count("`table-rls-disabled`") == 2  # its row and its hint, in Security only
     tables_section = markdown.split("### Tables")[1].split("###")[0]
     assert "profiles" not in tables_section
@@ -437,14 +440,7 @@ def test_terminal_security_first_and_fits_80_columns() -> None:
     assert all(len(line) <= 80 for line in text.splitlines())
     assert text.splitlines()[0] == "✖ Drift found: 4 errors, 3 warnings"
     headings = [line for line in text.splitlines() if re.match(r"^[A-Z][a-z ]+ \(\d+\)$", line)]
-    assert headings == [
-        "Security (1)",
-        "Tables (2)",
-        "Columns (1)",
-        "Buckets (2)",
-        "Documentation (1)",
-        "Checks not made (1)",
-    ]
+    assert headings == SECTIONS_OF_DRIFTED
     assert "[x](http://evil)" in text  # shown verbatim, not interpreted
     assert "→ Create the table with a migration" in text
     assert text.rstrip().endswith(f"inventory sha256 {SHA[:12]}")

@@ -19,7 +19,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from auditor.commands.audit import OutputFormat
 from tests.conftest import INVENTORY, run_auditor
-from tests.storage_api_server import StorageApiServer, unused_port
+from tests.storage_api_server import StorageApiServer, inventory_with_environments, unused_port
 
 PASSWORD = "Kn0wn p@ss/w:rd#%?&="  # every character a URL must encode
 SERVICE_KEY = "sb_secret_Kn0wnServ1ceKeyForTheSecretsTest"
@@ -50,17 +50,7 @@ def with_password(conninfo: str, dbname: str | None = None) -> str:
 @pytest.fixture
 def inventory(tmp_path: Path) -> Path:
     """The repository's inventory (without its docs folder) with an environment using the Storage API."""
-    kept, in_docs = [], False
-    for line in INVENTORY.read_text(encoding="utf-8").split("\n"):
-        if line and not line[0].isspace() and not line.startswith("#"):
-            in_docs = line.startswith("docs:")
-            if line.startswith("environments:"):
-                break
-        if not in_docs:
-            kept.append(line)
-    path = tmp_path / "inventory.yaml"
-    path.write_text("\n".join(kept) + ENVIRONMENTS, encoding="utf-8")
-    return path
+    return inventory_with_environments(INVENTORY, tmp_path, ENVIRONMENTS)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from auditor.inventory import load_inventory
 from auditor.model import ApiBucketListing, LiveBucket
 from tests import pg
 from tests.conftest import INVENTORY, run_auditor
-from tests.storage_api_server import StorageApiServer, make_jwt, unused_port
+from tests.storage_api_server import StorageApiServer, inventory_with_environments, make_jwt, unused_port
 
 SERVICE_KEY = make_jwt("service_role")
 ANON_KEY = make_jwt("anon")
@@ -45,22 +45,8 @@ environments:
 
 @pytest.fixture
 def inventory(tmp_path: Path) -> Path:
-    """The repository's inventory with two environments that use the Storage API.
-
-    Its docs section is left out: the copy lives away from the docs folder, and documentation
-    checks have nothing to do with where buckets are read from.
-    """
-    kept, in_docs = [], False
-    for line in INVENTORY.read_text(encoding="utf-8").split("\n"):
-        if line and not line[0].isspace() and not line.startswith("#"):
-            in_docs = line.startswith("docs:")
-            if line.startswith("environments:"):
-                break
-        if not in_docs:
-            kept.append(line)
-    path = tmp_path / "inventory.yaml"
-    path.write_text("\n".join(kept) + ENVIRONMENTS, encoding="utf-8")
-    return path
+    """The repository's inventory with two environments that use the Storage API."""
+    return inventory_with_environments(INVENTORY, tmp_path, ENVIRONMENTS)
 
 
 @pytest.fixture
