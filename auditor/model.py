@@ -106,7 +106,7 @@ class Inventory:
 # --- the live catalog (what the database holds) -----------------------------------------
 
 
-@dataclass(frozen=True, slots=True)  # slots: 200,000 of them at 10,000 tables, ~10 MB less
+@dataclass(frozen=True, slots=True)  # slots: many of them (the reader shares equal ones between tables)
 class LiveColumn:
     name: str
     type: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _ALIASES = {
     "int": "integer",
@@ -31,6 +32,7 @@ _ALIASES = {
 _TYPE = re.compile(r"^\s*(.*?)\s*(\([^)]*\))?\s*((?:\[\])*)\s*$")
 
 
+@lru_cache(maxsize=4096)  # a schema spells a few dozen types over and over
 def normalize_type(spelling: str) -> str:
     """Canonical form of a type name: 'varchar(20)' -> 'character varying(20)', 'INT[]' -> 'integer[]'."""
     match = _TYPE.match(spelling)

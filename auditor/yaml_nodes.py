@@ -30,6 +30,7 @@ ReaderError = yaml.reader.ReaderError  # a character YAML does not allow, at a b
 
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG = "tag:yaml.org,2002:str"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~6x faster, same nodes
 
 
@@ -60,6 +61,8 @@ def scalar_value(node: ScalarNode) -> object:
     Raises ValueError for a value its tag cannot take (`!!bool maybe`, `!!timestamp x`): the
     safe constructor then fails with whatever error its parsing code happens to hit.
     """
+    if node.tag == STR_TAG:
+        return node.value  # what the constructor returns for text, without making one per scalar
     try:  # a constructor of its own: a shared one would keep every node it saw alive
         return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
     except (YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError) as error:
@@ -78,6 +81,8 @@ def merged_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
     are kept once, and the walk uses its own stack: a "billion laughs" of nested merges, or a
     chain of thousands of merges, costs time linear in the document and no recursion.
     """
+    if not any(key.tag == MERGE_TAG for key, _ in node.value):
+        return list(node.value)  # the usual case: nothing to merge
     done: dict[int, list[tuple[Node, Node]]] = {}
     stack: list[tuple[MappingNode, bool]] = [(node, False)]
     while stack:

@@ -59,6 +59,18 @@ def api(ourvidz_db: str) -> Iterator[StorageApiServer]:
         yield server
 
 
+BUG_IN_A_RULE = """
+import auditor.drift
+
+
+def compare(*args, **kwargs):
+    raise RuntimeError("a bug in a rule")
+
+
+auditor.drift.compare = compare  # before auditor.api imports it
+"""
+
+
 class Runs:
     """Runs the auditor with the secrets in its environment and keeps everything it printed."""
 
@@ -150,8 +162,11 @@ def test_no_output_holds_the_password_or_the_key(
         result = run(command, "--inventory", str(literal), url=good)  # the later --inventory wins
         assert result.returncode == 2 and "literal password" in result.stderr, result.stderr
 
-    # an internal error (stdout cannot encode the report) with AUDITOR_DEBUG=1: the traceback too
-    result = run("audit", "--env", "both", url=good, api_url=api.url, debug=True, PYTHONIOENCODING="ascii")
-    assert result.returncode != 0 and "Traceback" in result.stderr
+    # an internal error after the URL and key are resolved, with AUDITOR_DEBUG=1: the traceback too
+    bug = tmp_path / "bug"
+    bug.mkdir()
+    (bug / "sitecustomize.py").write_text(BUG_IN_A_RULE, encoding="utf-8")
+    result = run("audit", "--env", "both", url=good, api_url=api.url, debug=True, PYTHONPATH=str(bug))
+    assert result.returncode != 0 and "Traceback" in result.stderr and "a bug in a rule" in result.stderr
 
     run.assert_no_secret()

@@ -3,26 +3,21 @@ policies. One query per kind (tables, API roles, storage.objects), never one per
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from auditor.catalog.connection import Session
 from auditor.catalog.sql import query
-from auditor.model import LiveTable, ObjectsAccess, ObjectsPolicy, SkippedCheck, TableSecurity
+from auditor.model import ObjectsAccess, ObjectsPolicy, SkippedCheck, TableSecurity
 from auditor.policies import API_ROLES
 
 ROLE_PARAMS = {role: role for role in API_ROLES}  # the SQL binds each role's name
 
 
-def read_table_security(
-    session: Session, schemas: tuple[str, ...], tables: tuple[LiveTable, ...]
-) -> tuple[LiveTable, ...]:
-    """The tables with their TableSecurity filled in."""
+def read_table_security(session: Session, schemas: tuple[str, ...]) -> dict[tuple[str, str], TableSecurity]:
+    """The TableSecurity of every table of `schemas`, by (schema, name)."""
     session.cursor.execute(query("security_tables"), {"schemas": list(schemas), **ROLE_PARAMS})
-    security = {
+    return {
         (schema, name): TableSecurity(rls, forced, policies, anon, authenticated)
-        for schema, name, rls, forced, policies, anon, authenticated in session.cursor
+        for schema, name, rls, forced, policies, anon, authenticated in session.cursor.fetchall()
     }
-    return tuple(replace(t, security=security.get((t.schema, t.name))) for t in tables)
 
 
 def missing_roles(session: Session) -> tuple[SkippedCheck, ...]:

@@ -18,6 +18,7 @@ def display_name(schema: str, table: str, default_schema: str) -> str:
 
 def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> list[Finding]:
     live = {(t.schema, t.name): t for t in live_tables}
+    folded = {(t.schema, t.name.lower()): t.name for t in reversed(live_tables)}  # the first wins
     declared = {(t.schema, t.name): t for t in inventory.tables}
     findings: list[Finding] = []
     for key, spec in declared.items():
@@ -30,7 +31,7 @@ def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> 
                     name,
                     "present",
                     "absent",
-                    f"Table {name} is declared but not in the database.{_case_hint(key, live)}",
+                    f"Table {name} is declared but not in the database.{_case_hint(key, folded)}",
                 )
             )
         else:
@@ -51,11 +52,11 @@ def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> 
     return findings
 
 
-def _case_hint(key: tuple[str, str], live: dict[tuple[str, str], LiveTable]) -> str:
+def _case_hint(key: tuple[str, str], folded: dict[tuple[str, str], str]) -> str:
     """Names are case-sensitive (PostgreSQL folds unquoted names to lower case): say so when
-    the database has the declared table under another case."""
+    the database has the declared table under another case (`folded`: live names by lower case)."""
     schema, table = key
-    other = next((t.name for (s, _), t in live.items() if s == schema and t.name.lower() == table.lower()), None)
+    other = folded.get((schema, table.lower()))
     return f" The database has {other} (names are case-sensitive)." if other else ""
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 
 from auditor import __version__
 from auditor.drift import plural
@@ -49,10 +50,10 @@ def render_markdown(report: Report, *, max_chars: int | None = MAX_CHARS, full_r
     """The report as GFM; past `max_chars` it keeps the headline, the counts and the most
     severe findings, and says how many were left out and where the full report is."""
     template = environment().get_template("report.md.j2")
+    totals = {title: len(group) for title, group in sections(report.findings)}
 
-    def render(kept: tuple[Finding, ...]) -> str:
-        totals = {title: len(group) for title, group in sections(report.findings)}
-        return template.render(
+    def values(kept: tuple[Finding, ...]) -> dict[str, object]:
+        return dict(
             report=report,
             headline=headline(report),
             sections=[(title, group, hints(group)) for title, group in sections(kept)],
@@ -69,24 +70,35 @@ def render_markdown(report: Report, *, max_chars: int | None = MAX_CHARS, full_r
             plural=plural,
         )
 
-    text = render(report.findings)
-    if max_chars is None or _size(text) <= max_chars:
-        return text
+    if max_chars is None:
+        return template.render(values(report.findings))
     ranked = most_severe_first(report.findings)
+    empty = template.make_module(values(()))  # the report without findings, and its row macro
+    # rows[n]: bytes the n most severe findings' table rows add. Headings and hints are left
+    # out, so it is an underestimate: once it passes max_chars, no more findings can fit.
+    rows = [0]
+    for finding in ranked:
+        if rows[-1] > max_chars:
+            break
+        rows.append(rows[-1] + _size(empty.row(finding)) + 1)
 
-    def fits(count: int) -> bool:
-        return _size(render(_keep(report, ranked[:count]))) <= max_chars
-
-    # The most findings that fit: `low` fits (or is 0), `high` does not. Galloping up from a
-    # few keeps every trial render small when thousands of findings would never fit anyway.
-    low, high, step = 0, len(ranked), 64
-    while low + step < high and fits(low + step):
-        low, step = low + step, step * 2
-    high = min(high, low + step)
+    # The most findings that fit: `low` fits (or is 0), `high` does not (or is past them all).
+    # Each trial renders the count the row sizes predict from the last render's size, so a
+    # few renders suffice where halving needs a dozen; halving takes over if that stalls.
+    best, low, trials = str(empty), 0, 0
+    high = len(rows) - 1 if rows[-1] > max_chars else len(rows)
+    guess = bisect_right(rows, max_chars - _size(best)) - 1
     while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (middle, high) if fits(middle) else (low, middle)
-    return render(_keep(report, ranked[:low]))
+        guess = min(max(guess, low + 1), high - 1) if trials < 4 else (low + high) // 2
+        trials += 1
+        candidate = template.render(values(_keep(report, ranked[:guess])))
+        size = _size(candidate)
+        if size <= max_chars:
+            best, low = candidate, guess
+        else:
+            high = guess
+        guess = bisect_right(rows, rows[guess] + max_chars - size) - 1
+    return best
 
 
 def _keep(report: Report, chosen: list[Finding]) -> tuple[Finding, ...]:

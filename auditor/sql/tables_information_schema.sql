@@ -1,4 +1,5 @@
--- The same result as tables_pg_catalog.sql, read through information_schema.
+-- The same result as tables_pg_catalog.sql, read through information_schema: one row per
+-- table, its columns as arrays in ordinal order.
 -- Kept for comparison and for servers where it is preferred (--catalog information_schema).
 -- Caveats: about 10x slower on large catalogs, and it hides tables the role has no privilege
 -- on. Types come from format_type so both variants spell them the same way, and
@@ -8,9 +9,12 @@ select
     t.table_schema::text as table_schema,
     t.table_name::text as table_name,
     c.relkind = 'p' as partitioned,
-    col.column_name::text as column_name,
-    format_type(a.atttypid, a.atttypmod) as column_type,
-    col.is_nullable = 'YES' as nullable
+    array_agg(col.column_name::text order by col.ordinal_position)
+        filter (where col.column_name is not null) as column_names,
+    array_agg(format_type(a.atttypid, a.atttypmod) order by col.ordinal_position)
+        filter (where col.column_name is not null) as column_types,
+    array_agg(col.is_nullable = 'YES' order by col.ordinal_position)
+        filter (where col.column_name is not null) as column_nullable
 from information_schema.tables t
 join pg_namespace n on n.nspname = t.table_schema
 join pg_class c on c.relnamespace = n.oid and c.relname = t.table_name
@@ -25,4 +29,5 @@ where t.table_schema = any(%(schemas)s)
       select from pg_depend d
       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
   )
-order by t.table_schema, t.table_name, col.ordinal_position
+group by t.table_schema, t.table_name, c.relkind
+order by t.table_schema, t.table_name

@@ -1,19 +1,35 @@
--- Tables of the audited schemas with their columns, one row per column, in one round trip.
+-- Tables of the audited schemas, one row per table with its columns as arrays in attnum order
+-- (names, types, nullability), in one round trip: psycopg parses the arrays in C, so 10,000
+-- tables of 20 columns cost 10,000 rows to fetch instead of 200,000.
 -- pg_catalog shows every table whatever the role's privileges (information_schema hides
 -- tables the role cannot use, which would look like "missing" drift), and is much faster.
 -- Ordinary and partitioned tables only; partitions are left out (counted under their parent),
 -- and so are tables an extension owns (PostGIS puts spatial_ref_sys in public).
--- A table without columns still gives one row, with a null column name.
+-- A table without columns gives null arrays. The aggregates read a subquery sorted by attnum
+-- (an index scan, no sort), the form PostgreSQL's manual gives for ordered input when nothing
+-- else happens at the aggregate's level; an ORDER BY in each of the three aggregates costs
+-- three sorts per table: half as much time again at 10,000 tables.
 select
     n.nspname as table_schema,
     c.relname as table_name,
     c.relkind = 'p' as partitioned,
-    a.attname as column_name,
-    format_type(a.atttypid, a.atttypmod) as column_type,
-    not a.attnotnull as nullable
+    cols.names as column_names,
+    cols.types as column_types,
+    cols.nullable as column_nullable
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
-left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+cross join lateral (
+    select
+        array_agg(a.attname::text) as names,
+        array_agg(format_type(a.atttypid, a.atttypmod)) as types,
+        array_agg(not a.attnotnull) as nullable
+    from (
+        select a.attname, a.atttypid, a.atttypmod, a.attnotnull
+        from pg_attribute a
+        where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        order by a.attnum
+    ) a
+) cols
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p')
   and not c.relispartition
@@ -21,4 +37,4 @@ where n.nspname = any(%(schemas)s)
       select from pg_depend d
       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
   )
-order by n.nspname, c.relname, a.attnum
+order by n.nspname, c.relname
