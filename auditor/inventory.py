@@ -38,7 +38,8 @@ BUCKET_CHECKED_KEYS = ("public", "file_size_limit", "allowed_mime_types")
 ENVIRONMENT_KEYS = ("database_url", "supabase_url", "service_key", "description")
 
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
-_LITERAL_PASSWORD = re.compile(r"://[^/:@\s]*:([^@\s]+)@\[?([^/:?\s\]]*)")
+_LITERAL_PASSWORD = re.compile(r"://[^/:@]*:([^@/]+)@\[?([^/:?\s\]]*)")
+_PASSWORD_PARAMETER = re.compile(r"(?:^|[\s?&])password=(?!\$\{)\S")  # key=value or ?password=
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _LONE_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 
@@ -671,4 +672,4 @@ def _has_literal_secret(url: str) -> bool:
         password, host = match.groups()
         if not password.startswith("${") and host not in _LOOPBACK_HOSTS:
             return True
-    return False
+    return _PASSWORD_PARAMETER.search(url) is not None

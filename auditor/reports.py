@@ -22,5 +22,7 @@ def write_atomically(path: Path, text: str) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+    except (FileExistsError, NotADirectoryError):
+        raise UsageError(f"Cannot write the report to {path}: a folder on that path is a file.") from None
     except OSError as error:
         raise UsageError(f"Cannot write the report to {path}: {error.strerror}.") from None

@@ -90,7 +90,7 @@ def test_unwritable_output_is_a_usage_error(ourvidz_db: str, tmp_path: Path) -> 
     blocker.write_text("")
     result = run_auditor("audit", "--db-url", ourvidz_db, "--output", str(blocker / "report.md"))
     assert result.returncode == 2
-    assert "Cannot write the report to" in result.stderr
+    assert f"Cannot write the report to {blocker / 'report.md'}: a folder on that path is a file." in result.stderr
 
 
 def test_help_documents_exit_codes_and_examples() -> None:

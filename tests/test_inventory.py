@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor import inventory as inventory_module
 from auditor.errors import InventoryError
 from auditor.inventory import load_inventory
 from auditor.model import DeclaredColumn
@@ -285,3 +286,15 @@ def test_long_merge_chain_needs_no_recursion(tmp_path: Path) -> None:
 def test_endless_file_is_cut_at_the_size_cap() -> None:
     (found,) = problems(Path("/dev/zero"))
     assert "/dev/zero:1:1: more than the 2,097,152 bytes an inventory may have" in found
+
+
+def test_literal_passwords_are_found_in_every_spelling() -> None:
+    literal = inventory_module._has_literal_secret
+    assert literal("postgresql://u:pass word@db.example.com/p")  # unencoded space
+    assert literal("host=db.example.com password=hunter2")  # libpq key=value
+    assert literal("postgresql://u@db.example.com/p?password=hunter2")
+    assert not literal("postgresql://u:${PASSWORD}@db.example.com/p")
+    assert not literal("host=db.example.com password=${PASSWORD}")
+    assert not literal("postgresql://postgres:postgres@127.0.0.1:54322/postgres")  # the local default
+    assert not literal("postgresql://db.example.com:5432/p?application_name=a@b")
+    assert not literal("postgresql:///?service=ourvidz_prod")
