@@ -52,6 +52,12 @@ def load_inventory(path: str | os.PathLike[str]) -> Inventory:
         return _load(text, file)
 
 
+def parse_inventory(text: str, file: str) -> Inventory:
+    """Validate inventory text not (yet) written anywhere; problems name `file`."""
+    with yn.no_garbage_collection():
+        return _load(text, file)
+
+
 def _load(text: str, file: str) -> Inventory:
     try:
         root = yn.compose(text)
@@ -224,7 +230,11 @@ class _Validator:
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            name = value.strip()
+            if "/" in name or "\\" in name or name.startswith(".") or not name.endswith(".md"):
+                self.problem(node, path, f"expected a file name in the docs folder ending in .md, got {_shown(name)}")
+                return False
+            return name
         if value is not _INVALID:
             self.problem(node, path, f"expected a doc file name, true or false, got {_shown(node.value)}")
         return False

@@ -7,6 +7,7 @@ a table the inventory calls undocumented, and two pages about one table.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,9 +15,10 @@ import pytest
 
 from auditor.docs.claims import claims_for, parse_sections
 from auditor.docs.compare import docs_status
+from auditor.docs.scaffold import plan_scaffold, write_plan
 from auditor.docs.source import load_docs_inputs
 from auditor.docs.tree import ObjectRef
-from auditor.errors import InventoryError
+from auditor.errors import InventoryError, UsageError
 from auditor.inventory import load_inventory
 from tests.conftest import INVENTORY, REPO, run_auditor
 
@@ -268,7 +270,7 @@ buckets:
 def test_offline_scaffold_numbers_skips_and_writes_inventory_facts(tmp_path: Path) -> None:
     (tmp_path / "inventory.yaml").write_text(TINY)
     (tmp_path / "pages").mkdir()
-    result = run_auditor("docs", "scaffold", "-i", str(tmp_path / "inventory.yaml"))
+    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path)  # paths as cwd reaches them
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "created pages/10-a.md (a)",
@@ -313,3 +315,55 @@ def test_a_docs_folder_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_auditor("docs", "status", "-i", str(tmp_path / "inventory.yaml"))
     assert result.returncode == 2
     assert "pages (docs.folder in" in result.stderr and "is not a folder" in result.stderr
+
+
+def test_scaffold_never_writes_over_a_file_or_outside_the_docs_folder(tmp_path: Path) -> None:
+    (tmp_path / "pages" / "10-a.md").mkdir(parents=True)  # not a page the scan reads
+    (tmp_path / "guides").mkdir()
+    (tmp_path / "guides" / "a.md").write_text("hand-written\n")
+    (tmp_path / "inventory.yaml").write_text(TINY.replace("doc: true", "doc: ../guides/a.md"))
+    refused = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path)
+    assert refused.returncode == 2 and "tables.a.doc: expected a file name in the docs folder" in refused.stderr
+    assert (tmp_path / "guides" / "a.md").read_text() == "hand-written\n"
+
+    (tmp_path / "inventory.yaml").write_text(TINY)
+    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "skipped page 10-a.md: something of that name is there that is no doc page; not replaced" in result.stdout
+    assert (tmp_path / "pages" / "10-a.md").is_dir()
+
+    inputs = load_docs_inputs(tmp_path / "inventory.yaml")  # a file made between plan and write
+    plan = plan_scaffold(inputs.inventory, inputs.docs, {})
+    (tmp_path / "pages" / "10-a.md").rmdir()
+    (tmp_path / "pages" / "10-a.md").write_text("made meanwhile\n")
+    with pytest.raises(UsageError, match="a file is there already; it was not replaced"):
+        write_plan(tmp_path / "pages", plan)
+    assert (tmp_path / "pages" / "10-a.md").read_text() == "made meanwhile\n"
+
+
+def test_written_docs_get_the_usual_permissions_and_keep_their_own(tmp_path: Path) -> None:
+    (tmp_path / "inventory.yaml").write_text(TINY)
+    assert run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path).returncode == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert {p.stat().st_mode & 0o777 for p in (tmp_path / "pages").iterdir()} == {0o666 & ~mask}
+    target = tmp_path / "INVENTORY.md"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    assert run_auditor("docs", "inventory", "-i", "inventory.yaml", "-o", "INVENTORY.md", cwd=tmp_path).returncode == 0
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_text() != "old\n"
+
+
+def test_writing_the_inventory_document_into_a_folder_says_what_failed(tmp_path: Path) -> None:
+    (tmp_path / "inventory.yaml").write_text(TINY)
+    (tmp_path / "out").mkdir()
+    result = run_auditor("docs", "inventory", "-i", "inventory.yaml", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "error: Cannot write the inventory document to out: Is a directory.\n"
+
+
+def test_scaffold_prints_paths_as_the_working_directory_reaches_them(tmp_path: Path) -> None:
+    (tmp_path / "inventory.yaml").write_text(TINY)
+    inventory = f"{tmp_path.name}/inventory.yaml"
+    result = run_auditor("docs", "scaffold", "-i", inventory, "--dry-run", cwd=tmp_path.parent)
+    assert result.stdout.splitlines()[0] == f"would create {tmp_path.name}/pages/10-a.md (a)"

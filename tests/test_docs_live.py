@@ -52,7 +52,7 @@ def test_scaffold_numbers_new_docs_in_their_group_and_is_idempotent(ourvidz_db: 
     folder.mkdir(parents=True)
     inventory = str(tmp_path / "inventory.yaml")
 
-    dry = run_auditor("docs", "scaffold", "-i", inventory, "--only-missing", "--dry-run")
+    dry = run_auditor("docs", "scaffold", "-i", "inventory.yaml", "--only-missing", "--dry-run", cwd=tmp_path)
     assert dry.returncode == 0, dry.stderr
     assert list(folder.iterdir()) == []
     assert "would create docs/database/20-conversations_messages.md (conversations, messages)" in dry.stdout
@@ -103,13 +103,12 @@ def test_refresh_rewrites_only_the_generated_section(ourvidz_db: str, tmp_path: 
     tail = tail + "\n## Notes\n\nMore hand-written text after the markers.\n"
     doc.write_text(head + start + body + END + tail)
     pg.execute(ourvidz_db, "alter table public.profiles add column nickname text not null default '';")
-    inventory = str(tmp_path / "inventory.yaml")
 
-    scaffold = ("docs", "scaffold", "-i", inventory, "--env", "local", "--only-missing")
-    dry = run_auditor(*scaffold, "--dry-run", env=local(ourvidz_db))
+    scaffold = ("docs", "scaffold", "-i", "inventory.yaml", "--env", "local", "--only-missing")
+    dry = run_auditor(*scaffold, "--dry-run", env=local(ourvidz_db), cwd=tmp_path)
     assert dry.stdout.splitlines()[0] == "would refresh docs/database/12-profiles.md (profiles)"
     assert doc.read_text() == head + start + body + END + tail
-    result = run_auditor(*scaffold, env=local(ourvidz_db))
+    result = run_auditor(*scaffold, env=local(ourvidz_db), cwd=tmp_path)
     assert result.stdout.splitlines() == ["refreshed docs/database/12-profiles.md (profiles)"], result.stderr
 
     new_head, new_rest = doc.read_text().split(start)
@@ -117,3 +116,48 @@ def test_refresh_rewrites_only_the_generated_section(ourvidz_db: str, tmp_path: 
     assert (new_head, new_tail) == (head, tail)  # every byte outside the markers kept
     assert "| `nickname` | text | no |\n\n`profiles` has 8 columns.\n" in new_body
     assert new_body.replace("| `nickname` | text | no |\n", "").replace("8 columns", "7 columns") == body
+
+
+def test_refresh_leaves_broken_sections_and_unreadable_pages_alone_and_keeps_crlf(
+    ourvidz_db: str, tmp_path: Path
+) -> None:
+    shutil.copyfile(INVENTORY, tmp_path / "inventory.yaml")
+    folder = tmp_path / "docs" / "database"
+    folder.mkdir(parents=True)
+    section = "<!-- auditor:generated:start table {} -->\n| old |\n"
+    broken = (  # profiles' end marker was edited by hand: nothing after it may be lost
+        "# profiles\n\n" + section.format("profiles") + "<!-- auditor:generated:END -->\n\n"
+        "Hand-written notes.\n\n" + section.format("user_roles") + END + "\n\nMore notes.\n"
+    )
+    (folder / "12-profiles.md").write_text(broken)
+    crlf = ("# jobs\n\nThe queue.\n\n" + section.format("jobs") + END + "\n\nNotes.\n").replace("\n", "\r\n")
+    (folder / "30-jobs.md").write_bytes(crlf.encode())
+    latin1 = "# characters\n\nCaf\xe9.\n\n" + section.format("characters") + END + "\n"
+    (folder / "50-characters.md").write_bytes(latin1.encode("latin-1"))
+
+    result = run_auditor(
+        "docs",
+        "scaffold",
+        "-i",
+        "inventory.yaml",
+        "--env",
+        "local",
+        "--only-missing",
+        cwd=tmp_path,
+        env=local(ourvidz_db),
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if not line.startswith("created ")] == [
+        "refreshed docs/database/12-profiles.md (user_roles)",
+        "refreshed docs/database/30-jobs.md (jobs)",
+        "skipped page 50-characters.md: not UTF-8 text (line 3); its generated sections are not refreshed",
+        "skipped page 12-profiles.md: the generated section of table profiles has no end marker "
+        "<!-- auditor:generated:end -->; left as it is",
+    ]
+    text = (folder / "12-profiles.md").read_text()
+    assert text.startswith(broken.split("<!-- auditor:generated:start table user_roles")[0])
+    assert text.endswith(END + "\n\nMore notes.\n") and "| `role` | " in text
+    data = (folder / "30-jobs.md").read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n") > 20 and b"| `status` | " in data
+    assert data.startswith(b"# jobs\r\n\r\nThe queue.\r\n\r\n") and data.endswith(b"\r\n\r\nNotes.\r\n")
+    assert (folder / "50-characters.md").read_bytes() == latin1.encode("latin-1")

@@ -298,3 +298,11 @@ def test_literal_passwords_are_found_in_every_spelling() -> None:
     assert not literal("postgresql://postgres:postgres@127.0.0.1:54322/postgres")  # the local default
     assert not literal("postgresql://db.example.com:5432/p?application_name=a@b")
     assert not literal("postgresql:///?service=ourvidz_prod")
+
+
+@pytest.mark.parametrize("doc", ["../guides/profiles.md", "sub/12-profiles.md", "12-profiles.MD", ".hidden.md"])
+def test_a_doc_value_must_be_a_plain_md_file_name(tmp_path: Path, doc: str) -> None:
+    path = write(tmp_path, f"version: 1\ndocs: {{folder: docs}}\ntables:\n  profiles: {{doc: '{doc}'}}\n")
+    found = problems(path)
+    expected = "expected a file name in the docs folder ending in .md"
+    assert found == [f"{path}:4:19: tables.profiles.doc: {expected}, got '{doc}'"]

@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from auditor.inventory import load_inventory
-from auditor.snapshot import refresh_inventory
+from auditor.snapshot import EditError, refresh_inventory
+from auditor.snapshot import _check_loads as check_loads
 from auditor.snapshot.yaml_text import scalar
 from tests import pg
 from tests.conftest import run_auditor
@@ -316,3 +319,107 @@ def test_accept_rls_disabled_adds_the_key_to_the_entry(drifted: tuple[str, Path]
         "  feature_flags:\n    columns: 2\n    doc: false\n    rls: false\n",
     )
     assert ("rls-disabled", "feature_flags") not in findings(path, url)
+
+
+# --- awkward files ---------------------------------------------------------------------------
+
+LOCAL = 'environments:\n  local: {database_url: "${OURVIDZ_LOCAL_DATABASE_URL}"}\n'
+
+
+def test_an_entry_written_as_an_alias_is_left_for_a_person(ourvidz_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    original = "version: 1\nproject: OurVidz\ntables:\n  profiles: &prof {columns: 9}\n  user_roles: *prof\n" + LOCAL
+    path.write_text(original)
+    accept = ("accept", "column-count", "user_roles", "--env", "local", "-i", str(path))
+    accepted = run_auditor(*accept, env={ENV: ourvidz_db})
+    assert accepted.returncode == 2, accepted.stderr
+    assert "A column-count finding cannot be accepted by editing inventory.yaml" in accepted.stderr
+    assert path.read_text() == original  # profiles, the anchored entry, is not rewritten either
+    updated = run_auditor("snapshot", "--env", "local", "--update", "-i", str(path), env={ENV: ourvidz_db})
+    assert updated.returncode == 0, updated.stderr  # two findings on one node: no overlapping edits
+    assert path.read_text().startswith(
+        "version: 1\nproject: OurVidz\ntables:\n  profiles: &prof {columns: 7}\n  user_roles: *prof\n"
+    )
+    assert "  left for a person (see auditor audit): column-count: user_roles\n" in updated.stderr
+
+
+def test_inserts_at_one_place_keep_each_line_with_its_entry(ourvidz_db: str, tmp_path: Path) -> None:
+    """A key added to an entry, a gone-marker above the next one and new entries all land at one offset."""
+    (tmp_path / "docs").mkdir()
+    for page in ("12-profiles.md", "13-user_roles.md"):
+        (tmp_path / "docs" / page).write_text("# page\n")
+    path = tmp_path / "inventory.yaml"
+    tables = "tables:\n  user_roles:\n    columns: 4\n  gone_table:\n    columns: 1\n  profiles:\n    columns: 7\n"
+    path.write_text("version: 1\nproject: OurVidz\ndocs: {folder: docs}\n" + tables + LOCAL)
+    outcome = refresh_inventory(path, environment="local", on="2026-11-26", environ={ENV: ourvidz_db})
+    assert (
+        "tables:\n  user_roles:\n    columns: 4\n    doc: 13-user_roles.md\n"
+        "  # gone from local on 2026-11-26: table gone_table\n  gone_table:\n    columns: 1\n"
+        "  profiles:\n    columns: 7\n    doc: 12-profiles.md\n  admin_development_progress:\n" in outcome.new
+    )
+    outcome.write()
+    assert [(t.name, t.doc) for t in load_inventory(path).tables][:3] == [
+        ("user_roles", "13-user_roles.md"),
+        ("gone_table", False),
+        ("profiles", "12-profiles.md"),
+    ]
+
+
+def test_a_file_without_a_final_line_break(ourvidz_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    original = "version: 1\nproject: OurVidz\n" + LOCAL + "tables:\n  profiles: {columns: 7}"
+    path.write_text(original)
+    dry = run_auditor("snapshot", "--env", "local", "--update", "--dry-run", "-i", str(path), env={ENV: ourvidz_db})
+    assert dry.returncode == 0, dry.stderr
+    assert "\n-  profiles: {columns: 7}\n\\ No newline at end of file\n+  profiles: {columns: 7}\n" in dry.stdout
+    copy = tmp_path / "patched.yaml"
+    copy.write_text(original)
+    patched = subprocess.run(["patch", "-s", str(copy)], input=dry.stdout, text=True, capture_output=True)
+    assert patched.returncode == 0, patched.stderr
+    refresh_inventory(path, environment="local", on="2026-11-26", environ={ENV: ourvidz_db}).write()
+    assert copy.read_text() == path.read_text()
+    added = path.read_text().split("tables:\n")[1].split("\nbuckets:\n")[0]
+    assert "\n\n" not in added.rstrip("\n") and added.count("\n  ") > 20  # entries follow one another
+
+
+def test_snapshot_into_a_folder_is_a_usage_error(ourvidz_db: str, tmp_path: Path) -> None:
+    for args in (("--project", "x", "--force"), ("--update",), ()):
+        result = run_auditor("snapshot", "--env", "local", "-o", str(tmp_path), *args, env={ENV: ourvidz_db})
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr and str(tmp_path) in result.stderr
+
+
+def test_dry_run_does_what_the_real_run_would(ourvidz_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text("# mine\n")
+    refused = snapshot(path, ourvidz_db, "--dry-run")
+    assert refused.returncode == 2 and "already exists" in refused.stderr
+    forced = snapshot(path, ourvidz_db, "--force", "--dry-run")
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.startswith(f"--- {path} (before)\n+++ {path}\n@@ -1 +1,")
+    assert "\n-# mine\n" in forced.stdout and path.read_text() == "# mine\n"
+
+
+def test_a_new_file_gets_the_usual_permissions_and_an_existing_one_keeps_its_own(
+    ourvidz_db: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "inventory.yaml"
+    assert snapshot(path, ourvidz_db).returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+    path.chmod(0o640)
+    assert snapshot(path, ourvidz_db, "--force", "--columns").returncode == 0
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_an_invalid_edit_is_reported_with_the_real_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    with pytest.raises(EditError) as caught:
+        check_loads("version: 2\n", path)
+    assert f"{path}:1:10: version: unsupported version" in str(caught.value)
+    assert "auditor-snapshot-" not in str(caught.value)

@@ -121,15 +121,23 @@ def scaffold(
     """
     from auditor.docs.scaffold import plan_scaffold, write_plan
     from auditor.docs.source import docs_folder, load_docs_inputs
-    from auditor.docs.text import read_texts, scaffold_text
+    from auditor.docs.text import present_names, read_texts, scaffold_text
 
     try:
         inputs = load_docs_inputs(inventory, env)
         folder = docs_folder(inputs)
-        texts = read_texts(folder, inputs.docs)
-        plan = plan_scaffold(inputs.inventory, inputs.docs, texts, inputs.catalog, only_missing=only_missing)
+        texts, unreadable = read_texts(folder, inputs.docs)
+        plan = plan_scaffold(
+            inputs.inventory,
+            inputs.docs,
+            texts,
+            inputs.catalog,
+            only_missing=only_missing,
+            present=present_names(folder),
+            unreadable=unreadable,
+        )
         if not dry_run:
             write_plan(folder, plan)
     except AuditorError as error:
         raise fail(error) from None
-    typer.echo(scaffold_text(plan, inputs.docs.folder, dry_run=dry_run, live=inputs.catalog is not None), nl=False)
+    typer.echo(scaffold_text(plan, folder, dry_run=dry_run, live=inputs.catalog is not None), nl=False)

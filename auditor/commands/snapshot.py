@@ -116,7 +116,7 @@ def snapshot(
                 schemas=tuple(dict.fromkeys(schema or ["public"])),
                 docs_folder=docs,
                 with_columns=columns,
-                overwrite=force or dry_run,
+                overwrite=force,
             )
         _finish(outcome, dry_run=dry_run, stdout=str(output) == "-")
     except AuditorError as error:

@@ -13,10 +13,12 @@ from auditor.model import BucketSpec, LiveBucket, LiveTable, TableSpec
 from auditor.sizes import format_size
 
 END = "<!-- auditor:generated:end -->"
+_START = r"<!-- auditor:generated:start (?P<kind>table|bucket) (?P<name>\S+) -->(?P<newline>\r?\n)"
+_OPENING = re.compile(_START)
+# The body never runs over another start marker: a section whose end marker is missing or
+# altered does not match, instead of swallowing the sections (and the prose) after it.
 _BLOCK = re.compile(
-    r"(?P<start><!-- auditor:generated:start (?P<kind>table|bucket) (?P<name>\S+) -->\n)(?P<body>.*?)(?P<end>"
-    + re.escape(END)
-    + ")",
+    f"(?P<start>{_START})(?P<body>(?:(?!<!-- auditor:generated:start ).)*?)(?P<end>{re.escape(END)})",
     re.DOTALL,
 )
 
@@ -35,12 +37,23 @@ def sections_in(text: str) -> list[ObjectRef]:
     return [ObjectRef(m.group("kind"), m.group("name")) for m in _BLOCK.finditer(text)]
 
 
+def unclosed_in(text: str) -> list[ObjectRef]:
+    """The objects whose start marker in `text` has no end marker before the next start marker."""
+    closed = {m.start() for m in _BLOCK.finditer(text)}
+    return [ObjectRef(m.group("kind"), m.group("name")) for m in _OPENING.finditer(text) if m.start() not in closed]
+
+
 def refresh(text: str, bodies: dict[ObjectRef, str]) -> str:
-    """`text` with the generated sections of the objects in `bodies` replaced; nothing else changes."""
+    """`text` with the generated sections of the objects in `bodies` replaced; nothing else changes.
+
+    A body is written with the line breaks its start marker's line has (CRLF in a CRLF file)."""
 
     def replace(match: re.Match[str]) -> str:
         body = bodies.get(ObjectRef(match.group("kind"), match.group("name")))
-        return match.group(0) if body is None else match.group("start") + body + match.group("end")
+        if body is None:
+            return match.group(0)
+        body = body.replace("\n", match.group("newline"))
+        return match.group("start") + body + match.group("end")
 
     return _BLOCK.sub(replace, text)
 

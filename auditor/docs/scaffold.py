@@ -6,7 +6,7 @@ the files' current text and (optionally) the live catalog. write_plan() writes t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,7 @@ class DocWrite:
 
 @dataclass(frozen=True)
 class Skipped:
-    ref: ObjectRef
+    what: str  # "table profiles", "page 12-profiles.md"
     reason: str
 
 
@@ -49,9 +49,14 @@ def plan_scaffold(
     catalog: Catalog | None = None,
     *,
     only_missing: bool = False,
+    present: Collection[str] = (),
+    unreadable: Mapping[str, str] | None = None,
 ) -> ScaffoldPlan:
     """New docs for objects without one (`only_missing`: only those the inventory says are documented)
-    and, with a catalog, refreshed generated sections in the existing docs (`texts`: name -> text)."""
+    and, with a catalog, refreshed generated sections in the existing docs (`texts`: name -> text).
+
+    A new doc is never planned over a file already in the folder (`present`: every name there);
+    `unreadable` (name -> why) are pages whose sections cannot be refreshed."""
     sources = _Sources(inventory, catalog)
     status = docs_status(inventory, docs, catalog)
     named = [split_name(doc)[0] for doc in sources.doc.values() if isinstance(doc, str)]
@@ -67,19 +72,34 @@ def plan_scaffold(
             continue
         bounds = sources.range_of(entry.ref)
         if bounds is None:
-            skipped.append(Skipped(entry.ref, f"group {entry.group or '(none)'} has no doc number range"))
+            skipped.append(Skipped(_what(entry.ref), f"group {entry.group or '(none)'} has no doc number range"))
             continue
         number = next((n for n in range(bounds[0], bounds[1] + 1) if n not in used), None)
         if number is None:
-            skipped.append(Skipped(entry.ref, f"no free number left in {bounds[0]:02d}-{bounds[1]:02d}"))
+            skipped.append(Skipped(_what(entry.ref), f"no free number left in {bounds[0]:02d}-{bounds[1]:02d}"))
             continue
         used.add(number)
         new[f"{number:02d}-{entry.ref.name}.md"] = [entry.ref]
-    writes = [DocWrite(name, "create", tuple(refs), new_doc(refs, sources)) for name, refs in new.items()]
+    writes = []
+    for name, refs in new.items():
+        if name in present:
+            skipped.append(Skipped(f"page {name}", "something of that name is there that is no doc page; not replaced"))
+        else:
+            writes.append(DocWrite(name, "create", tuple(refs), new_doc(refs, sources)))
+    if catalog is not None:
+        skipped += [
+            Skipped(f"page {name}", f"{why}; its generated sections are not refreshed")
+            for name, why in sorted((unreadable or {}).items())
+        ]
     for name in sorted(texts):
         text = texts[name]
         refs = tuple(generated.sections_in(text))
-        if not refs or catalog is None:
+        if catalog is None:
+            continue
+        for ref in generated.unclosed_in(text):
+            reason = f"the generated section of {_what(ref)} has no end marker {generated.END}; left as it is"
+            skipped.append(Skipped(f"page {name}", reason))
+        if not refs:
             continue
         bodies = {ref: body for ref in refs if (body := sources.live_body(ref)) is not None}
         refreshed = generated.refresh(text, bodies)
@@ -88,8 +108,13 @@ def plan_scaffold(
 
 
 def write_plan(folder: Path, plan: ScaffoldPlan) -> None:
+    """Write the changed docs; a new one only where no file is (never over one made meanwhile)."""
     for write in plan.changes:
-        write_atomically(folder / write.name, write.text)
+        write_atomically(folder / write.name, write.text, what="the doc page", create_only=write.action == "create")
+
+
+def _what(ref: ObjectRef) -> str:
+    return f"{ref.kind} {ref.name}"
 
 
 def new_doc(refs: list[ObjectRef], sources: _Sources) -> str:

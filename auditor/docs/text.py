@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from auditor.model import Inventory
 from auditor.reports import write_atomically
 
 MAX_DIFF_LINES = 40
+MARKER = b"<!-- auditor:generated:start "
 
 
 def status_text(inventory: Inventory, docs: DocsTree, status: DocsStatus) -> str:
@@ -40,10 +42,11 @@ def status_text(inventory: Inventory, docs: DocsTree, status: DocsStatus) -> str
     return "\n".join(lines) + "\n"
 
 
-def scaffold_text(plan: ScaffoldPlan, folder: str, *, dry_run: bool, live: bool) -> str:
+def scaffold_text(plan: ScaffoldPlan, folder: Path, *, dry_run: bool, live: bool) -> str:
+    """`folder`: the docs folder as the working directory reaches it (paths printed are usable as typed)."""
     verbs = {"create": "would create" if dry_run else "created", "refresh": "would refresh" if dry_run else "refreshed"}
-    lines = [f"{verbs[w.action]} {folder}/{w.name} ({', '.join(r.name for r in w.objects)})" for w in plan.changes]
-    lines += [f"skipped {s.ref.kind} {s.ref.name}: {s.reason}" for s in plan.skipped]
+    lines = [f"{verbs[w.action]} {folder / w.name} ({', '.join(r.name for r in w.objects)})" for w in plan.changes]
+    lines += [f"skipped {s.what}: {s.reason}" for s in plan.skipped]
     if not live:
         lines.append("Offline: existing docs are not refreshed (add --env NAME to refresh generated sections).")
     if not plan.changes:
@@ -51,21 +54,41 @@ def scaffold_text(plan: ScaffoldPlan, folder: str, *, dry_run: bool, live: bool)
     return "\n".join(lines) + "\n"
 
 
-def read_texts(folder: Path, docs: DocsTree) -> dict[str, str]:
-    texts = {}
+def read_texts(folder: Path, docs: DocsTree) -> tuple[dict[str, str], dict[str, str]]:
+    """The text of every page holding a generated-section marker, line breaks as they are;
+    and the pages that cannot be read (name -> why), which are left alone."""
+    texts, unreadable = {}, {}
     for doc in docs.files:
         try:
-            texts[doc.name] = (folder / doc.name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"Cannot read {folder / doc.name}: {error}.") from None
-    return texts
+            data = (folder / doc.name).read_bytes()
+        except OSError as error:
+            unreadable[doc.name] = f"cannot be read ({error.strerror})"
+            continue
+        if MARKER not in data:
+            continue
+        try:
+            texts[doc.name] = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            unreadable[doc.name] = f"not UTF-8 text (line {line})"
+    return texts, unreadable
+
+
+def present_names(folder: Path) -> frozenset[str]:
+    """Every name in the docs folder (files, folders, links), which a new doc must not replace."""
+    try:
+        return frozenset(os.listdir(folder))
+    except FileNotFoundError:
+        return frozenset()
+    except OSError as error:
+        raise UsageError(f"Cannot read the docs folder {folder}: {error.strerror}.") from None
 
 
 def write_output(target: Path, text: str) -> None:
     if str(target) == "-":
         sys.stdout.write(text)
         return
-    write_atomically(target, text)
+    write_atomically(target, text, what="the inventory document")
     print(f"Written to {target}", file=sys.stderr)
 
 

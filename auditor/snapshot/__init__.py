@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,8 +22,9 @@ from auditor import exit_codes
 from auditor.api import build_report, resolve_database_url
 from auditor.catalog.settings import SessionSettings
 from auditor.errors import AuditorError, InventoryError, UsageError
-from auditor.inventory import load_inventory
+from auditor.inventory import load_inventory, parse_inventory
 from auditor.model import Catalog, Finding, Inventory
+from auditor.reports import write_atomically
 from auditor.snapshot.create import environment_variable, render_inventory
 from auditor.snapshot.docs_index import DocsIndex
 from auditor.snapshot.text_edit import Document, apply_edits
@@ -53,29 +53,21 @@ class Outcome:
         old = self.old.splitlines(keepends=True)
         new = self.new.splitlines(keepends=True)
         name = str(self.path)
-        return "".join(difflib.unified_diff(old, new, f"{name} (before)" if old else "/dev/null", name))
+        lines = difflib.unified_diff(old, new, f"{name} (before)" if old else "/dev/null", name)
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
     def write(self) -> None:
         """Replace the file atomically, keeping its permissions and any byte order mark it had."""
         text = self.new
-        mode = 0o644
-        if self.path.exists():
-            mode = self.path.stat().st_mode & 0o7777
-            if self.path.read_bytes().startswith(b"\xef\xbb\xbf"):
-                text = "\ufeff" + text
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-                    file.write(text)
-                os.chmod(temporary, mode)
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            with self.path.open("rb") as file:
+                if file.read(3) == b"\xef\xbb\xbf":
+                    text = "\ufeff" + text
+        except FileNotFoundError:
+            pass
         except OSError as error:
-            raise UsageError(f"Cannot write {self.path}: {error.strerror}.") from None
+            raise UsageError(f"Cannot write the inventory to {self.path}: {error.strerror}.") from None
+        write_atomically(self.path, text, what="the inventory")
 
 
 def read_live(url: str, schemas: tuple[str, ...], environment: str, settings: SessionSettings | None) -> Catalog:
@@ -107,11 +99,17 @@ def create_inventory(
     """A complete inventory of the database, whose URL is `db_url`, AUDITOR_DATABASE_URL or the
     variable the new file will name (e.g. OURVIDZ_PROD_DATABASE_URL)."""
     path = Path(path)
-    if path.exists() and not overwrite and str(path) != "-":
-        raise UsageError(
-            f"{path} already exists. Refresh it with --update (keeps your comments and descriptions), "
-            "or replace it with --force."
-        )
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: give the path of the inventory file to write with --output.")
+    old = ""
+    if path.exists() and str(path) != "-":
+        if overwrite:
+            old = _current_text(path)
+        else:
+            raise UsageError(
+                f"{path} already exists. Refresh it with --update (keeps your comments and descriptions), "
+                "or replace it with --force."
+            )
     project = project or _default_project(path)
     variable = environment_variable(project, environment)
     url = db_url or environ.get("AUDITOR_DATABASE_URL") or environ.get(variable)
@@ -136,7 +134,15 @@ def create_inventory(
         with_columns=with_columns,
     )
     _check_loads(text, path)
-    return Outcome(path, "", text, skipped=catalog.skipped)
+    return Outcome(path, old, text, skipped=catalog.skipped)
+
+
+def _current_text(path: Path) -> str:
+    """The file --force replaces, for the diff (undecodable bytes shown as U+FFFD)."""
+    try:
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as error:
+        raise UsageError(f"Cannot read {path}: {error.strerror}.") from None
 
 
 def _default_project(path: Path) -> str:
@@ -271,13 +277,10 @@ def _no_such_finding(rule: str, name: str, findings: list[Finding], environment:
 
 def _check_loads(text: str, path: Path) -> None:
     """Refuse to write a file that `load_inventory` would reject (a bug if it ever happens)."""
-    with tempfile.TemporaryDirectory(prefix="auditor-snapshot-") as folder:
-        candidate = Path(folder) / (path.name if str(path) != "-" else "inventory.yaml")
-        candidate.write_text(text, encoding="utf-8")
-        try:
-            load_inventory(candidate)
-        except InventoryError as error:
-            raise EditError(
-                f"The new {path} would not be a valid inventory, so nothing was written "
-                f"(a bug in auditor snapshot; please report it): {error}"
-            ) from None
+    try:
+        parse_inventory(text, str(path))
+    except InventoryError as error:
+        raise EditError(
+            f"The new {path} would not be a valid inventory, so nothing was written "
+            f"(a bug in auditor snapshot; please report it): {error}"
+        ) from None

@@ -20,16 +20,23 @@ from auditor.errors import UsageError
 _ALIAS = re.compile(r"\s*\*[^\s,\[\]{}#]+")
 
 
+# Which side of an insert's place it belongs to, when several inserts share one place.
+NEWLINE = -1  # the line break a file without one at its end needs before anything is added there
+AFTER = 0  # the end of what comes before: a key added to the entry above, a list item appended
+BEFORE = 1  # the start of what follows: a new entry, a gone-marker above the next entry
+
+
 @dataclass(frozen=True)
 class Edit:
     start: int
     end: int
     text: str
+    side: int = AFTER
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
-    """Apply non-overlapping edits; inserts at the same place keep the order they were made in."""
-    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[0]))
+    """Apply non-overlapping edits; inserts at one place go by side, then in the order they were made."""
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end, item[1].side, item[0]))
     for (_, before), (_, after) in itertools.pairwise(ordered):
         if before.end > after.start:
             raise AssertionError(f"overlapping edits at {before.start}-{before.end} and {after.start}-{after.end}")
@@ -57,18 +64,20 @@ class Document:
         end = self.text.find("\n", index)
         return len(self.text) if end < 0 else end + 1
 
-    def line_of(self, index: int) -> int:
-        return self.text.count("\n", 0, index) + 1
-
     def lines(self, block: str) -> str:
         """Text made with '\\n' in the file's own newline style."""
         return block.replace("\n", self.newline) if self.newline != "\n" else block
 
     # --- nodes ---------------------------------------------------------------------------
 
+    @staticmethod
+    def is_alias(key: yn.Node, value: yn.Node) -> bool:
+        """Whether `value` is written as `*name`: the anchored node seen again, which lies before its key."""
+        return value.start_mark.index < key.end_mark.index
+
     def value_span(self, key: yn.Node, value: yn.Node) -> tuple[int, int]:
         """Where `value` is written after `key`: an alias is its `*name`, not the anchored node."""
-        if value.start_mark.index < key.end_mark.index:  # the same node seen again: an alias
+        if self.is_alias(key, value):
             colon = self.text.index(":", key.end_mark.index) + 1
             match = _ALIAS.match(self.text, colon)
             if not match:

@@ -28,12 +28,11 @@ from auditor.snapshot.entries import (
     size_text,
     table_entry,
 )
-from auditor.snapshot.text_edit import Document, Edit
+from auditor.snapshot.text_edit import AFTER, BEFORE, NEWLINE, Document, Edit
 from auditor.snapshot.yaml_text import flow_list, scalar
 
 MARKER = re.compile(r"^[ \t]*# gone from (?P<env>\S+) on \d{4}-\d{2}-\d{2}: (?P<what>.*?)[ \t]*\r?$")
 _VALUE_PREFIX = re.compile(r"(?:[&!]\S*[ \t]+)*")  # an anchor or tag before a value is kept
-MERGE_TAG = "tag:yaml.org,2002:merge"
 
 REMOVED_WHEN_GONE = ("table-missing", "column-missing", "bucket-missing")
 ACCEPT_ONLY = ("bucket-legacy-in-use", "rls-enabled", "rls-disabled", "doc-missing")
@@ -86,13 +85,19 @@ class Planner:
         self.live_tables = {self.name(t.schema, t.name): t for t in catalog.tables or ()}
         self.live_buckets = {b.id: b for b in catalog.buckets or ()}
         self.table_nodes: dict[str, tuple[yn.Node, yn.Node]] = {}
-        if "tables" in self.sections and isinstance(self.sections["tables"][1], yn.MappingNode):
-            for text, pair in doc.pairs(self.sections["tables"][1]).items():
-                self.table_nodes[self.name(*split_table_name(text, inventory.schemas))] = pair
-        self.bucket_nodes = {}
+        for text, pair in self.entries("tables").items():
+            self.table_nodes[self.name(*split_table_name(text, inventory.schemas))] = pair
+        self.bucket_nodes = self.entries("buckets")
         self.opened: set[str] = set()
-        if "buckets" in self.sections and isinstance(self.sections["buckets"][1], yn.MappingNode):
-            self.bucket_nodes = doc.pairs(self.sections["buckets"][1])
+        self.ended = False  # whether an insert gave the file the line break its last line lacks
+
+    def entries(self, section: str) -> dict[str, tuple[yn.Node, yn.Node]]:
+        """A section's entries by key text. An entry written as an alias (`user_roles: *prof`) is
+        left out: editing it would edit the anchored entry, so its findings stay for a person."""
+        pair = self.sections.get(section)
+        if pair is None or not isinstance(pair[1], yn.MappingNode):
+            return {}
+        return {text: entry for text, entry in self.doc.pairs(pair[1]).items() if not self.doc.is_alias(*entry)}
 
     def name(self, schema: str, table: str) -> str:
         return display_name(schema, table, self.default_schema)
@@ -159,7 +164,7 @@ class Planner:
     def _column_unexpected(self, finding: Finding) -> tuple[str, list[Edit]]:
         column, (key, sequence) = self.column_target(finding)
         item = column_item(column, str(finding.actual))
-        return f"column {finding.name}: added ({finding.actual})", [self.append_item(key, sequence, item)]
+        return f"column {finding.name}: added ({finding.actual})", self.append_item(key, sequence, item)
 
     def _column_missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
         column, (key, sequence) = self.column_target(finding)
@@ -253,7 +258,7 @@ class Planner:
         line = self.doc.text[start : self.doc.line_end(start)]
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         marker = f"{indent}# gone from {self.environment} on {self.today}: {what}\n"
-        return [Edit(start, start, self.doc.lines(marker))]
+        return [Edit(start, start, self.doc.lines(marker), BEFORE)]
 
     def markers_above(self, start: int) -> list[re.Match[str]]:
         found = []
@@ -315,16 +320,24 @@ class Planner:
         if isinstance(value, yn.MappingNode) and value.flow_style is not True and value.value:
             indent = " " * value.value[0][0].start_mark.column
             at = self.doc.line_end(self.doc.content_end(value))
-            return [Edit(at, at, self.doc.lines(self.eol(at) + f"{indent}{name}: {text}\n"))]
+            return self.insert(at, f"{indent}{name}: {text}\n", AFTER)
         if isinstance(value, yn.MappingNode) and value.value:  # {a: 1} -> {a: 1, name: text}
             return [Edit(value.end_mark.index - 1, value.end_mark.index - 1, f", {name}: {text}")]
         if isinstance(value, yn.MappingNode) or (isinstance(value, yn.ScalarNode) and value.tag.endswith(":null")):
             return [Edit(key.end_mark.index, self.doc.value_span(key, value)[1], f": {{{name}: {text}}}")]
         raise self.doc.cannot(key, "the entry is not a mapping")
 
-    def eol(self, at: int) -> str:
-        """A newline to insert first when `at` is the end of a last line without one."""
-        return "\n" if at == len(self.doc.text) and self.doc.text and not self.doc.text.endswith("\n") else ""
+    def insert(self, at: int, block: str, side: int) -> list[Edit]:
+        """Lines inserted at `at` (a line start, or the end of the text), in the file's newline style.
+
+        At the end of a file whose last line has no line break, the first insert there also adds
+        that line break, as an edit of its own that goes before all others there."""
+        text = self.doc.text
+        edits = [Edit(at, at, self.doc.lines(block), side)]
+        if at == len(text) and text and not text.endswith("\n") and not self.ended:
+            self.ended = True
+            edits.insert(0, Edit(at, at, self.doc.newline, NEWLINE))
+        return edits
 
     def find_item(self, sequence: yn.SequenceNode, column: str) -> yn.Node:
         for item in sequence.value:
@@ -334,19 +347,19 @@ class Planner:
                 return item
         raise KeyError(column)
 
-    def append_item(self, key: yn.Node, sequence: yn.Node, item: str) -> Edit:
+    def append_item(self, key: yn.Node, sequence: yn.Node, item: str) -> list[Edit]:
         if not isinstance(sequence, yn.SequenceNode):
             raise self.doc.cannot(key, "columns is not a list")
         if sequence.flow_style is True:
             at = sequence.end_mark.index - 1
-            return Edit(at, at, (", " if sequence.value else "") + "{" + item + "}")
+            return [Edit(at, at, (", " if sequence.value else "") + "{" + item + "}")]
         first = sequence.value[0]
         start = self.doc.line_start(first.start_mark.index)
         prefix = self.doc.text[start : first.start_mark.index]
         if prefix.strip() != "-":
             raise self.doc.cannot(first, "the list is not written one item per line")
         at = self.doc.line_end(self.doc.item_end(sequence, len(sequence.value) - 1))
-        return Edit(at, at, self.doc.lines(self.eol(at) + prefix + item + "\n"))
+        return self.insert(at, prefix + item + "\n", AFTER)
 
     def replace_block_list(self, sequence: yn.SequenceNode, items: list[str]) -> Edit:
         first = sequence.value[0]
@@ -384,19 +397,19 @@ class Planner:
         self.opened.add(section)
         if pair is None:
             at = len(self.doc.text)
-            header = "" if opened else self.eol(at) + f"\n{section}:\n"
-            return [Edit(at, at, self.doc.lines(header + entry.block(2)))]
+            header = "" if opened else f"\n{section}:\n"
+            return self.insert(at, header + entry.block(2), BEFORE)
         key, node = pair
         if isinstance(node, yn.MappingNode) and node.value and node.flow_style is not True:
             indent = self.doc.block_indent(node, 2)
             at = self.doc.line_end(self.doc.content_end(node))
-            return [Edit(at, at, self.doc.lines(self.eol(at) + entry.block(indent, self.child_step(node))))]
+            return self.insert(at, entry.block(indent, self.child_step(node)), BEFORE)
         if isinstance(node, yn.MappingNode) and node.value:
             at = node.end_mark.index - 1
             return [Edit(at, at, f", {entry.key}: {entry.flow()}")]
         if isinstance(node, yn.MappingNode) or (isinstance(node, yn.ScalarNode) and node.tag.endswith(":null")):
             at = self.doc.line_end(key.start_mark.index)
-            edits = [Edit(at, at, self.doc.lines(("" if opened else self.eol(at)) + entry.block(2)))]
+            edits = self.insert(at, entry.block(2), BEFORE)
             if not opened:
                 edits.insert(0, Edit(key.end_mark.index, self.doc.value_span(key, node)[1], ":"))
             return edits
