@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from auditor import urls
+from auditor import exit_codes, urls
 from auditor.catalog.settings import SessionSettings
 from auditor.docs.scan import scan_docs
 from auditor.docs.tree import DocsTree
@@ -22,7 +22,20 @@ from auditor.inventory import load_inventory
 from auditor.model import AuditFailure, Catalog, Inventory, InventoryObject, Report
 
 DATABASE_URL_VARIABLE = "AUDITOR_DATABASE_URL"
+DEBUG_VARIABLE = "AUDITOR_DEBUG"
 CATALOG_SOURCES = ("pg_catalog", "information_schema")
+
+
+class InternalFailure(AuditorError):
+    """An unexpected exception while auditing one environment of several: a bug (exit 4)."""
+
+    exit_code = exit_codes.INTERNAL
+
+    def __init__(self, environment: str, error: Exception):
+        super().__init__(
+            f"internal error: {type(error).__name__} while auditing environment '{environment}'. This is a bug "
+            f"in the auditor; run again with {DEBUG_VARIABLE}=1 for the traceback and report it."
+        )
 
 
 def resolve_database_url(
@@ -79,15 +92,22 @@ def build_report(
         generated_at=_now(),
         findings=tuple(compare(inventory, catalog, docs)),
         skipped=catalog.skipped,
-        checked={
-            "tables_declared": len(inventory.tables),
-            "tables_live": len(catalog.tables or ()),
-            "buckets_declared": len(inventory.buckets),
-            "buckets_live": len(catalog.buckets or ()),
-        },
+        checked=checked_counts(inventory, catalog),
         objects=inventory_objects(inventory),
         inventory_sha256=file_sha256(inventory.path),
     )
+
+
+def checked_counts(inventory: Inventory, catalog: Catalog | None) -> dict[str, int | None]:
+    """Declared and live tables and buckets; a live count is None when that source was not read."""
+    tables = None if catalog is None else catalog.tables
+    buckets = None if catalog is None else catalog.buckets
+    return {
+        "tables_declared": len(inventory.tables),
+        "tables_live": None if tables is None else len(tables),
+        "buckets_declared": len(inventory.buckets),
+        "buckets_live": None if buckets is None else len(buckets),
+    }
 
 
 def inventory_objects(inventory: Inventory) -> tuple[InventoryObject, ...]:
@@ -117,23 +137,34 @@ def failed_report(
     environ: Mapping[str, str] = os.environ,
 ) -> Report:
     """The report of an audit that reached no verdict: status 'failed', never mistaken for clean."""
-    try:
-        name, url = resolve_database_url(inventory, environment, db_url, environ, label)
-        target = urls.describe(url)
-    except AuditorError:
-        from auditor.catalog.storage_api import describe_target
-
-        name, target = environment or label, describe_target(inventory, environment, environ)
+    name, target = _failed_target(inventory, environment, db_url, label, environ)
     return Report(
         environment=name,
         target=target,
         inventory_path=inventory.path,
         generated_at=_now(),
         findings=(),
+        checked=checked_counts(inventory, None),
         failure=AuditFailure(str(error), error.exit_code),
         objects=inventory_objects(inventory),
         inventory_sha256=file_sha256(inventory.path),
     )
+
+
+def _failed_target(
+    inventory: Inventory, environment: str | None, db_url: str | None, label: str, environ: Mapping[str, str]
+) -> tuple[str, str]:
+    """(environment name, target) of a failed report; the target is 'unknown' when it cannot be worked out."""
+    from auditor.catalog.storage_api import describe_target
+
+    try:
+        try:
+            name, url = resolve_database_url(inventory, environment, db_url, environ, label)
+            return name, urls.describe(url)
+        except AuditorError:
+            return environment or label, describe_target(inventory, environment, environ)
+    except Exception:  # the bug that failed the audit may strike here again: the report is written all the same
+        return environment or label, "unknown"
 
 
 def audit_inventory(
@@ -215,6 +246,8 @@ def audit_environments(
     One environment's failure does not stop the others: it becomes a failed report. Reports
     come back in the order the environments were given.
     """
+    if len(environments) > 1 and environ.get(DATABASE_URL_VARIABLE):
+        raise UsageError(f"{DATABASE_URL_VARIABLE} names one database: audit several environments without it.")
     for name in environments:
         check_environment(inventory, name)
 
@@ -223,6 +256,10 @@ def audit_environments(
             return audit_inventory(inventory, name, catalog_source=catalog_source, settings=settings, environ=environ)
         except AuditorError as error:
             return failed_report(inventory, name, error, environ=environ)
+        except Exception as error:  # a bug: fail this environment's report, not the others'
+            if environ.get(DEBUG_VARIABLE):
+                raise
+            return failed_report(inventory, name, InternalFailure(name, error), environ=environ)
 
     workers = max(1, min(jobs, len(environments)))
     if workers == 1:

@@ -27,8 +27,20 @@ class PreviousReport:
     findings: tuple[Finding, ...]
 
 
-def load_baseline(path: str | Path) -> PreviousReport:
-    """Read an earlier JSON report; UsageError (exit 2) if it is missing or not such a report."""
+def load_baseline(path: str | Path, environment: str | None = None) -> PreviousReport:
+    """Read an earlier JSON report; UsageError (exit 2) if it is missing, not such a report, or
+    (when `environment` is given) of another environment: its findings are not this one's."""
+    previous = _read(path)
+    if environment is not None and previous.environment != environment:
+        raise UsageError(
+            f"The baseline report {previous.path} is of environment {previous.environment or 'unknown'!r}, "
+            f"not {environment!r}: findings of one environment cannot be compared with another's. "
+            f"Give the baseline of {environment!r} (with several environments, put {{env}} in its path)."
+        )
+    return previous
+
+
+def _read(path: str | Path) -> PreviousReport:
     shown = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -75,6 +87,9 @@ def _finding(item: object, index: int, bad) -> Finding:
     for key in ("rule", "name", "kind", "severity"):
         if not isinstance(item.get(key), str):
             raise bad(f"{where}.{key} is missing or not a string")
+    tags = item.get("tags")
+    if tags is not None and not (isinstance(tags, list) and all(isinstance(tag, str) for tag in tags)):
+        raise bad(f"{where}.tags is not a list of strings")
     try:
         severity = Severity(item["severity"])
     except ValueError:
@@ -88,7 +103,7 @@ def _finding(item: object, index: int, bad) -> Finding:
         actual=item.get("actual"),
         message=str(item.get("message", "")),
         hint=str(item.get("hint", "")),
-        tags=tuple(str(tag) for tag in item.get("tags") or ()),
+        tags=tuple(tags or ()),
     )
 
 

@@ -184,7 +184,6 @@ class Catalog:
     object_counts_available: bool = True
     skipped: tuple[SkippedCheck, ...] = ()
     server_version: str = ""
-    source: str = "postgres"
     objects_access: ObjectsAccess | None = None  # None: storage.objects policies not read
     storage_api: ApiBucketListing | None = None  # None: the Storage API was not asked
 
@@ -289,7 +288,7 @@ class Report:
     generated_at: str  # ISO 8601, UTC
     findings: tuple[Finding, ...]
     skipped: tuple[SkippedCheck, ...] = ()
-    checked: dict[str, int] = field(default_factory=dict)  # e.g. {"tables_declared": 26, ...}
+    checked: dict[str, int | None] = field(default_factory=dict)  # {"tables_declared": 26, ...}; None: not read
     failure: AuditFailure | None = None
     objects: tuple[InventoryObject, ...] = ()  # the declared tables and buckets
     inventory_sha256: str = ""  # of the inventory file's bytes; "" when unknown
@@ -326,10 +325,3 @@ class Report:
         if threshold is None:
             return False
         return any(f.severity.rank <= threshold.rank for f in self.findings)
-
-    def by_kind(self) -> list[tuple[str, list[Finding]]]:
-        """Findings grouped by object kind, in report order, empty kinds left out."""
-        groups: dict[str, list[Finding]] = {}
-        for finding in self.findings:
-            groups.setdefault(finding.kind, []).append(finding)
-        return list(groups.items())

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
 from auditor.errors import UsageError
 
@@ -53,7 +53,7 @@ def expand(template: str, environ: Mapping[str, str], *, where: str) -> str:
 def parse_target(url: str) -> dict[str, str]:
     """The TARGET_KEYS a postgresql:// URL or a libpq 'key=value' string spells out ('' if not)."""
     if "://" in url:
-        parts = urlsplit(url)
+        parts = split_url(url)
         try:
             port = str(parts.port or "")
         except ValueError:
@@ -68,6 +68,17 @@ def parse_target(url: str) -> dict[str, str]:
         return {key: given.get(key) or query.get(key, "") for key in TARGET_KEYS}
     pairs = {key: value.strip("'") for key, value in _CONNINFO_PAIR.findall(url)}
     return {key: pairs.get(key, "") for key in TARGET_KEYS}
+
+
+def split_url(url: str) -> SplitResult:
+    """urlsplit, with a malformed URL (e.g. an unclosed IPv6 bracket) a UsageError (exit 2).
+
+    The message never quotes the URL: it holds a password.
+    """
+    try:
+        return urlsplit(url)
+    except ValueError as error:
+        raise UsageError(f"The database URL is malformed ({error}); check its host part.") from None
 
 
 def resolve_target(url: str, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
@@ -149,8 +160,12 @@ def default_sslmode(url: str) -> str | None:
 def secrets_of(url: str) -> list[str]:
     """The URL and every spelling of its password, longest first, so that messages can be scrubbed."""
     if "://" in url:
-        raw = urlsplit(url).password or ""
-        query = parse_qs(urlsplit(url).query).get("password", [""])[0]
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # malformed: scrub the whole URL, the only spelling that can be found
+            return [url]
+        raw = parts.password or ""
+        query = parse_qs(parts.query).get("password", [""])[0]
         passwords = {raw, unquote(raw), query}
     else:
         pairs = dict(_CONNINFO_PAIR.findall(url))

@@ -232,6 +232,11 @@ def test_pull_request_step_reports_drift_without_failing(ourvidz_db: str, tmp_pa
         ('{"version": 7, "findings": []}', "unsupported version 7"),
         ('{"version": 1, "findings": [{"rule": "x"}]}', "findings[0].name is missing"),
         ('{"version": 1, "status": "failed", "findings": []}', "is of a failed audit"),
+        (
+            '{"version": 1, "findings": [{"rule": "x", "name": "t", "kind": "table", "severity": "error", "tags": 5}]}',
+            "findings[0].tags is not a list of strings",
+        ),
+        ('{"version": 1, "environment": "staging", "findings": []}', "is of environment 'staging', not 'custom'"),
     ],
 )
 def test_a_bad_baseline_is_a_usage_error_before_any_connection(tmp_path: Path, content, message) -> None:
@@ -251,6 +256,31 @@ def test_several_environments_need_a_baseline_per_environment(tmp_path: Path) ->
     result = run_auditor("audit", "--env", "prod", "--env", "staging", "--baseline", str(baseline))
     assert result.returncode == 2
     assert "--baseline needs {env} in its path" in result.stderr
+
+
+def test_a_baseline_of_another_environment_is_refused_before_connecting(tmp_path: Path) -> None:
+    baseline = tmp_path / "prod.json"
+    baseline.write_text('{"version": 1, "environment": "prod", "findings": []}')
+    env = {"OURVIDZ_STAGING_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    result = run_auditor("audit", "--env", "staging", "--baseline", str(baseline), env=env)
+    assert result.returncode == 2, result.stderr  # not 3: no connection was tried
+    assert "is of environment 'prod', not 'staging'" in result.stderr
+    per_env = str(tmp_path / "{env}.json")  # with {env}, each environment's own baseline is read
+    result = run_auditor("audit", "--env", "prod", "--env", "staging", "--baseline", per_env, env=env)
+    assert result.returncode == 2 and "Cannot read the baseline report" in result.stderr
+    assert str(tmp_path / "staging.json") in result.stderr
+
+
+def test_github_alone_publishes_a_failed_audit(tmp_path: Path) -> None:
+    summary = tmp_path / "step_summary"
+    result = run_auditor(
+        "audit", "--db-url", "postgresql://nobody@127.0.0.1:1/none", "--connect-retries", "0", "--github",
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    assert "Audit failed" in summary.read_text()
+    assert result.stdout.startswith("::error file=inventory.yaml,title=Inventory audit failed (custom)::")
+    assert result.stderr.count("error:") == 1
 
 
 def test_junit_and_sarif_of_a_real_audit(ourvidz_db: str, tmp_path: Path) -> None:

@@ -167,3 +167,14 @@ def test_unreadable_sources_give_no_false_drift() -> None:
         object_counts_available=False,
     )
     assert compare(inv, unknown_counts) == []
+
+
+def test_an_empty_mime_type_list_and_none_both_allow_any_type() -> None:
+    """Storage reads an empty allowed_mime_types as no restriction, as it reads null."""
+    inv = inventory(
+        buckets=(bucket_spec("a", allowed_mime_types=()), bucket_spec("b", allowed_mime_types=None)),
+    )
+    catalog = Catalog(tables=(), buckets=(live_bucket("a", mime=None), live_bucket("b", mime=())))
+    assert compare(inv, catalog) == []
+    restricted = Catalog(tables=(), buckets=(live_bucket("a", mime=("image/png",)), live_bucket("b")))
+    assert rules(compare(inv, restricted)) == [("bucket-mime-types", "a")]

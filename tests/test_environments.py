@@ -63,3 +63,107 @@ def test_a_single_failed_audit_writes_a_failed_report_not_a_stale_one(tmp_path: 
     data = json.loads(report.read_text())
     assert data["status"] == "failed" and "Connection refused" in data["failure"]["message"]
     assert result.stderr.count("error:") == 1
+
+
+MALFORMED = "postgres://u:s3cr3t-pw@[::1/db"  # an IPv6 bracket never closed
+
+
+def test_a_malformed_url_fails_its_environment_only(ourvidz_db: str, tmp_path: Path) -> None:
+    env = {"OURVIDZ_LOCAL_DATABASE_URL": ourvidz_db, "OURVIDZ_PROD_DATABASE_URL": ourvidz_db}
+    env["OURVIDZ_STAGING_DATABASE_URL"] = MALFORMED
+    result = run_auditor("audit", "--all-envs", "--json", str(tmp_path / "{env}.json"), env=env)
+    assert result.returncode == 2, result.stderr  # a usage error, not a crash (4)
+    reports = {p.stem: json.loads(p.read_text()) for p in tmp_path.glob("*.json")}
+    assert {name: r["status"] for name, r in reports.items()} == {
+        "prod": "clean",
+        "staging": "failed",
+        "local": "clean",
+    }
+    staging = reports["staging"]
+    assert "database URL is malformed" in staging["failure"]["message"] and staging["failure"]["exit_code"] == 2
+    assert "s3cr3t-pw" not in result.stderr + (tmp_path / "staging.json").read_text()
+    # a failed report has the same summary keys, in the same order; what was never read is null
+    assert list(staging["summary"]) == list(reports["local"]["summary"])
+    assert staging["summary"]["tables_declared"] == reports["local"]["summary"]["tables_declared"] > 0
+    assert staging["summary"]["tables_live"] is None and staging["summary"]["buckets_live"] is None
+
+
+def test_a_malformed_url_alone_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_auditor("audit", "--db-url", MALFORMED)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: The database URL is malformed") and "s3cr3t-pw" not in result.stderr
+
+
+class _Environ(dict):
+    """Environment variables where reading one raises: stands in for a bug hit by one environment."""
+
+    def get(self, key, default=None):
+        if key == "OURVIDZ_STAGING_DATABASE_URL":
+            raise RuntimeError("boom")
+        return super().get(key, default)
+
+
+def test_a_bug_in_one_environment_fails_its_report_only(ourvidz_db: str) -> None:
+    import pytest
+
+    from auditor.api import audit_environments
+    from auditor.inventory import load_inventory
+
+    inventory = load_inventory(INVENTORY)
+    environ = _Environ(OURVIDZ_LOCAL_DATABASE_URL=ourvidz_db)
+    local, staging = audit_environments(inventory, ["local", "staging"], environ=environ)
+    assert local.status == "clean" and staging.status == "failed"
+    assert staging.failure.exit_code == 4
+    assert "internal error: RuntimeError while auditing environment 'staging'" in staging.failure.message
+    assert "This is a bug" in staging.failure.message and "AUDITOR_DEBUG=1" in staging.failure.message
+    with pytest.raises(RuntimeError):  # AUDITOR_DEBUG: the traceback, as for one environment
+        audit_environments(inventory, ["local", "staging"], environ=_Environ(environ, AUDITOR_DEBUG="1"))
+
+
+def test_one_report_that_cannot_be_written_does_not_stop_the_others(ourvidz_db: str, tmp_path: Path) -> None:
+    (tmp_path / "staging").write_text("a file where a folder should be")
+    env = {"OURVIDZ_LOCAL_DATABASE_URL": ourvidz_db, "OURVIDZ_STAGING_DATABASE_URL": ourvidz_db}
+    json_path = str(tmp_path / "{env}" / "audit.json")
+    result = run_auditor("audit", "--env", "staging", "--env", "local", "--json", json_path, env=env)
+    assert result.returncode == 2, result.stderr
+    assert f"Cannot write the report to {tmp_path / 'staging' / 'audit.json'}" in result.stderr
+    assert json.loads((tmp_path / "local" / "audit.json").read_text())["status"] == "clean"
+
+
+def test_a_url_override_never_goes_with_all_envs(tmp_path: Path) -> None:
+    from tests.storage_api_server import inventory_with_environments
+
+    one = inventory_with_environments(INVENTORY, tmp_path, "\nenvironments:\n  only:\n    database_url: ${X}\n")
+    for args, env in (
+        (("--db-url", UNREACHABLE), {}),
+        ((), {"AUDITOR_DATABASE_URL": UNREACHABLE}),
+    ):
+        result = run_auditor("audit", "--inventory", str(one), "--all-envs", *args, env=env)
+        assert result.returncode == 2, result.stderr
+        assert "never --all-envs" in result.stderr
+
+
+def test_all_envs_with_no_environment_declared(tmp_path: Path) -> None:
+    from tests.storage_api_server import inventory_with_environments
+
+    none = inventory_with_environments(INVENTORY, tmp_path, "\n")
+    result = run_auditor("audit", "--inventory", str(none), "--all-envs")
+    assert result.returncode == 2, result.stderr
+    assert f"the inventory {none} declares no environments" in result.stderr
+
+
+def test_the_library_refuses_one_url_for_several_environments() -> None:
+    import pytest
+
+    from auditor.api import audit_environments
+    from auditor.errors import UsageError
+    from auditor.inventory import load_inventory
+
+    with pytest.raises(UsageError, match="AUDITOR_DATABASE_URL names one database"):
+        audit_environments(load_inventory(INVENTORY), ["local", "prod"], environ={"AUDITOR_DATABASE_URL": UNREACHABLE})
+
+
+def test_env_and_all_envs_are_exclusive() -> None:
+    result = run_auditor("audit", "--env", "local", "--all-envs")
+    assert result.returncode == 2
+    assert "either --env or --all-envs, not both" in result.stderr

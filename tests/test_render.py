@@ -319,9 +319,31 @@ def test_a_clean_report_with_checks_not_made_does_not_claim_a_full_match() -> No
 
 def test_junit_of_a_failed_audit_is_an_error() -> None:
     suite = junit(failed()).find("testsuite")
-    assert (suite.get("errors"), suite.get("failures")) == ("1", "0")
+    assert (suite.get("tests"), suite.get("errors"), suite.get("failures")) == ("1", "1", "0")
+    assert len(suite.findall("testcase")) == 1  # no declared object reads as passing: none was checked
     error = suite.find("testcase[@name='audit']/error")
     assert error.get("message").startswith("Cannot connect") and error.get("type") == "exit 3"
+
+
+def test_junit_skips_the_objects_of_a_source_never_read() -> None:
+    unread = replace(
+        report(skipped=[SkippedCheck("buckets", "no SELECT privilege on storage.buckets")]),
+        checked={"tables_declared": 3, "tables_live": 3, "buckets_declared": 2, "buckets_live": None},
+    )
+    suite = junit(unread).find("testsuite")
+    cases = {(c.get("classname"), c.get("name")): c for c in suite.iter("testcase")}
+    buckets = [case for (kind, _), case in cases.items() if kind == "inventory.bucket"]
+    assert len(buckets) == 2 and all(c.find("skipped") is not None for c in buckets)
+    assert "no SELECT privilege" in buckets[0].find("skipped").get("message")
+    assert cases[("inventory.table", "jobs")].find("skipped") is None  # tables were read
+    assert ("inventory.checks", "buckets") not in cases  # said on each bucket instead
+    assert (suite.get("tests"), suite.get("skipped")) == ("5", "2")
+
+
+def test_markdown_of_a_failed_audit_claims_no_check() -> None:
+    markdown = render(failed(), "markdown")
+    assert "| Declared | 3 tables, 2 buckets; none checked, the audit failed |" in markdown
+    assert "| Checked |" not in markdown
 
 
 def test_sarif_rules_levels_and_locations() -> None:

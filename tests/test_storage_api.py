@@ -88,7 +88,7 @@ def test_api_only_environment_audits_buckets_and_skips_tables(api: StorageApiSer
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["status"] == "clean" and report["target"] == f"{api.url.removeprefix('http://')} (Storage API)"
-    assert report["summary"]["buckets_live"] == 10 and report["summary"]["tables_live"] == 0
+    assert report["summary"]["buckets_live"] == 10 and report["summary"]["tables_live"] is None  # never read
     skipped = {s["check"]: s["reason"] for s in report["skipped"]}
     assert "has no database_url" in skipped["tables"]
     assert "no object counts" in skipped["bucket object counts (legacy buckets in use)"]
@@ -248,6 +248,60 @@ def test_missing_key_variable_and_bad_url_are_usage_errors(inventory: Path) -> N
     assert result.returncode == 2 and "supabase_url is not an https:// URL" in result.stderr
     result = audit(inventory, "api", "http://127.0.0.1:1", "sb_secret_\u00e9t\u00e9")
     assert result.returncode == 2 and "the key in SIA_SERVICE_KEY has characters" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["https://[abc.supabase.co", "https://xn--.supabase.co", "https://a.co:port"])
+def test_a_malformed_supabase_url_is_a_usage_error(inventory: Path, url: str) -> None:
+    result = audit(inventory, "api", url)
+    assert result.returncode == 2, result.stderr
+    assert "supabase_url is not an https:// URL" in result.stderr
+
+
+def test_an_upper_case_scheme_is_accepted(api: StorageApiServer, inventory: Path) -> None:
+    result = audit(inventory, "api", "HTTP://" + api.url.removeprefix("http://"))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["buckets_live"] == 10
+
+
+def test_a_key_the_client_refuses_is_a_usage_error(inventory: Path) -> None:
+    result = audit(inventory, "api", f"http://127.0.0.1:{unused_port()}", "   ")  # blank once stripped
+    assert result.returncode == 2, result.stderr
+    assert "the Supabase client refused supabase_url or the key in SIA_SERVICE_KEY" in result.stderr
+
+
+def junit_cases(result_dir: Path) -> dict[str, str]:
+    """classname/name -> outcome ('passed', 'skipped', 'failure', 'error') of each JUnit test case."""
+    import xml.etree.ElementTree as ET
+
+    cases = ET.parse(result_dir / "audit.xml").getroot().iter("testcase")
+    outcome = {}
+    for case in cases:
+        child = next((c.tag for c in case if c.tag in ("skipped", "failure", "error")), "passed")
+        outcome[f"{case.get('classname')}/{case.get('name')}"] = child
+    return outcome
+
+
+def test_junit_skips_the_tables_an_api_only_audit_never_read(
+    api: StorageApiServer, inventory: Path, tmp_path: Path
+) -> None:
+    result = audit(inventory, "api", api.url, SERVICE_KEY, "--junit", str(tmp_path / "audit.xml"))
+    assert result.returncode == 0, result.stderr
+    cases = junit_cases(tmp_path)
+    tables = {k: v for k, v in cases.items() if k.startswith("inventory.table/")}
+    buckets = {k: v for k, v in cases.items() if k.startswith("inventory.bucket/")}
+    assert tables and set(tables.values()) == {"skipped"}
+    assert len(buckets) == 10 and set(buckets.values()) == {"passed"}
+    assert "inventory.checks/tables" not in cases  # said once per table instead
+
+
+def test_junit_skips_the_buckets_an_anon_key_could_not_see(
+    api: StorageApiServer, inventory: Path, tmp_path: Path
+) -> None:
+    result = audit(inventory, "api", api.url, ANON_KEY, "--junit", str(tmp_path / "audit.xml"))
+    assert result.returncode == 0, result.stderr
+    declared = {f"inventory.bucket/{b.id}" for b in load_inventory(inventory).buckets}
+    cases = junit_cases(tmp_path)
+    assert len(declared) == 10 and {cases[name] for name in declared} == {"skipped"}
 
 
 # --- inventory and key roles ------------------------------------------------------------

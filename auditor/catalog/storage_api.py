@@ -61,7 +61,8 @@ def api_target(inventory: Inventory, environment: str | None, environ: Mapping[s
     where = f"Environment '{declared.name}'"
     url = urls.expand(declared.supabase_url, environ, where=where).strip()
     key = urls.expand(declared.service_key, environ, where=where).strip()
-    if not _is_http_url(url):
+    url = _http_url(url)
+    if url is None:
         # the value is not quoted: a variable mix-up could have put the key there
         raise UsageError(f"{where}: supabase_url is not an https:// URL such as https://<project-ref>.supabase.co.")
     match = _VARIABLE.match(declared.service_key)
@@ -77,13 +78,20 @@ def api_target(inventory: Inventory, environment: str | None, environ: Mapping[s
     )
 
 
-def _is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
+def _http_url(url: str) -> str | None:
+    """The URL with its scheme in lower case (the client accepts no other), or None when it is not
+    an http(s) URL the client can use: bad brackets or port, or a host that is not valid IDNA."""
+    import httpx
+
     try:
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - parsing the port raises ValueError when it is not a number
-    except ValueError:
-        return False
-    return parts.scheme in ("https", "http") and bool(parts.hostname)
+        httpx.URL(url).host  # noqa: B018 - decodes the host as httpx will: IDNA errors are ValueErrors
+    except (ValueError, httpx.InvalidURL):
+        return None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return None
+    return parts.scheme + url[len(parts.scheme) :]
 
 
 def describe_target(inventory: Inventory, environment: str | None, environ: Mapping[str, str]) -> str:
@@ -124,7 +132,7 @@ def read_listing(target: ApiTarget, *, timeout: float) -> ApiBucketListing:
     """
     import httpx
     from storage3.exceptions import StorageApiError
-    from supabase import ClientOptions, create_client
+    from supabase import ClientOptions, SupabaseException, create_client
 
     responses: list[httpx.Response] = []
     try:  # no redirects: httpx would carry the apikey header to whatever host a redirect names
@@ -143,6 +151,11 @@ def read_listing(target: ApiTarget, *, timeout: float) -> ApiBucketListing:
         ) from None
     except StorageApiError as error:
         raise _refused(target, error, responses[-1] if responses else None) from None
+    except SupabaseException as error:  # the client refused supabase_url or the key before any request
+        raise UsageError(
+            f"Environment '{target.environment}': the Supabase client refused supabase_url or the key in "
+            f"{target.key_variable} ({_scrub(str(error), target)})."
+        ) from None
     except (ValueError, TypeError, KeyError) as error:  # not JSON, not a list, a bucket missing fields
         raise _unavailable(
             target,
@@ -180,7 +193,6 @@ def api_catalog(listing: ApiBucketListing, environment: str) -> Catalog:
         buckets=listing.buckets if listing.trusted else None,
         object_counts_available=False,
         skipped=tuple(skipped),
-        source="storage_api",
         storage_api=listing,
     )
 

@@ -32,6 +32,7 @@ EPILOG = (
 )
 
 ENV_PLACEHOLDER = "{env}"
+CUSTOM = "custom"  # the environment name of a run given only a URL (api.resolve_database_url's label)
 
 
 class OutputFormat(StrEnum):
@@ -147,10 +148,14 @@ def audit(
         retry_delay=retry_delay,
     )
     try:
+        if all_envs and env:
+            raise UsageError("Give either --env or --all-envs, not both.")
         loaded = load_inventory(inventory)
         names = [e.name for e in loaded.environments] if all_envs else list(dict.fromkeys(env or []))
+        if all_envs and not names:
+            raise UsageError(f"--all-envs: the inventory {loaded.path} declares no environments.")
         paths = {"output": output, "markdown": markdown, "json": json_path, "junit": junit, "sarif": sarif}
-        _check_several(names, paths, output_format, db_url)
+        _check_several(names, paths, output_format, db_url, all_envs=all_envs)
         previous = _load_baselines(baseline, names)
         if len(names) > 1:
             reports = audit_environments(loaded, names, catalog_source=catalog.value, settings=settings, jobs=jobs)
@@ -161,24 +166,34 @@ def audit(
                     audit_inventory(loaded, name, db_url=db_url, catalog_source=catalog.value, settings=settings)
                 ]
             except AuditorError as error:
-                if not any(paths.values()):
+                if not (any(paths.values()) or github):
                     raise
                 reports = [failed_report(loaded, name, error, db_url=db_url)]
         reports = [_compare(report, previous) for report in reports]
         outputs = _Outputs(paths, output_format, fail_on.value, report_url, github)
-        for report in reports:
-            _emit(report, outputs, show=len(reports) > 1 or report.failure is None)
+        output_errors = []
+        for report in reports:  # one report that cannot be written does not stop the others
+            try:
+                _emit(report, outputs, show=len(reports) > 1 or report.failure is None)
+            except AuditorError as error:
+                output_errors.append(error)
+                typer.echo(f"error: {error}", err=True)
     except AuditorError as error:
         raise fail(error) from None
     threshold = None if fail_on is FailOn.never else fail_on.value
-    raise typer.Exit(max(_exit_code(report, threshold) for report in reports))
+    codes = [_exit_code(report, threshold) for report in reports] + [e.exit_code for e in output_errors]
+    raise typer.Exit(max(codes))
 
 
-def _check_several(names: list[str], paths: dict[str, Path | None], fmt: OutputFormat, db_url: str | None) -> None:
+def _check_several(
+    names: list[str], paths: dict[str, Path | None], fmt: OutputFormat, db_url: str | None, *, all_envs: bool
+) -> None:
+    if (len(names) > 1 or all_envs) and (db_url or os.environ.get("AUDITOR_DATABASE_URL")):
+        raise UsageError(
+            "--db-url and AUDITOR_DATABASE_URL name one database: use them with at most one --env, never --all-envs."
+        )
     if len(names) <= 1:
         return
-    if db_url or os.environ.get("AUDITOR_DATABASE_URL"):
-        raise UsageError("--db-url and AUDITOR_DATABASE_URL name one database: use them with at most one --env.")
     for option, path in paths.items():
         if path is not None and ENV_PLACEHOLDER not in str(path):
             raise UsageError(
@@ -198,10 +213,10 @@ def _load_baselines(path: Path | None, names: list[str]) -> dict[str | None, Pre
     if path is None:
         return {}
     if ENV_PLACEHOLDER in str(path):
-        return {name: load_baseline(str(path).replace(ENV_PLACEHOLDER, name)) for name in names or ["custom"]}
+        return {name: load_baseline(str(path).replace(ENV_PLACEHOLDER, name), name) for name in names or [CUSTOM]}
     if len(names) > 1:
         raise UsageError(f"With several environments, --baseline needs {ENV_PLACEHOLDER} in its path.")
-    return {None: load_baseline(path)}
+    return {None: load_baseline(path, names[0] if names else CUSTOM)}
 
 
 def _compare(report: Report, previous: dict[str | None, PreviousReport]) -> Report:

@@ -78,7 +78,10 @@ def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool)
                 f"the inventory says {format_size(spec.file_size_limit)}.",
             )
         )
-    if "allowed_mime_types" in spec.declared and spec.allowed_mime_types != bucket.allowed_mime_types:
+    # an empty list and none both allow any type (Storage treats them alike)
+    if "allowed_mime_types" in spec.declared and (spec.allowed_mime_types or None) != (
+        bucket.allowed_mime_types or None
+    ):
         findings.append(
             finding(
                 "bucket-mime-types",
