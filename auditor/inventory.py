@@ -47,9 +47,7 @@ _LONE_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 def load_inventory(path: str | os.PathLike[str]) -> Inventory:
     """Read and validate an inventory file; raise InventoryError listing every problem."""
     file = str(path)
-    text = _read_text(Path(path), file)
-    with yn.no_garbage_collection():
-        return _load(text, file)
+    return parse_inventory(_read_text(Path(path), file), file)
 
 
 def parse_inventory(text: str, file: str) -> Inventory:

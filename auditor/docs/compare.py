@@ -15,6 +15,7 @@ from auditor.docs.scan import object_refs, table_name
 from auditor.docs.tree import DocClaims, DocFile, DocsTree, ObjectRef
 from auditor.model import Catalog, Finding, Inventory, LiveBucket, LiveTable
 from auditor.sizes import format_size
+from auditor.wording import mime_list, plural, visibility
 
 _TABLE_CLAIMS = frozenset({"columns", "column_count"})
 
@@ -253,36 +254,24 @@ def _stale_table(claims: DocClaims, table: LiveTable) -> tuple[str, str, str] | 
     if not (new or gone or said != len(live)):
         return None
     changes = ([f"new: {', '.join(new)}"] if new else []) + ([f"gone: {', '.join(gone)}"] if gone else [])
-    actual = _columns(len(live)) + (f" ({'; '.join(changes)})" if changes else "")
-    why = f"{table.name} has {_columns(len(live))}, the doc says {said}"
+    actual = plural(len(live), "column") + (f" ({'; '.join(changes)})" if changes else "")
+    why = f"{table.name} has {plural(len(live), 'column')}, the doc says {said}"
     why += f"; the doc leaves out {', '.join(new)}" if new else ""
     why += f"; the doc lists {', '.join(gone)}, which the table no longer has" if gone else ""
-    return _columns(said), actual, why
+    return plural(said, "column"), actual, why
 
 
 def _stale_bucket(claims: DocClaims, bucket: LiveBucket) -> tuple[str, str, str] | None:
     """(what the doc says, what the bucket is, why) for the settings the doc states that no longer hold."""
     differences: list[tuple[str, str, str]] = []
     if "public" in claims.stated and claims.public != bucket.public:
-        differences.append((_visibility(claims.public), _visibility(bucket.public), "is {now}"))
+        differences.append((visibility(claims.public), visibility(bucket.public), "is {now}"))
     if "file_size_limit" in claims.stated and claims.file_size_limit != bucket.file_size_limit:
         said, now = format_size(claims.file_size_limit), format_size(bucket.file_size_limit)
         differences.append((said, now, "allows {now} per file"))
     if "allowed_mime_types" in claims.stated and claims.allowed_mime_types != bucket.allowed_mime_types:
-        differences.append((_mimes(claims.allowed_mime_types), _mimes(bucket.allowed_mime_types), "allows {now}"))
+        differences.append((mime_list(claims.allowed_mime_types), mime_list(bucket.allowed_mime_types), "allows {now}"))
     if not differences:
         return None
     why = "; ".join(f"{bucket.id} {verb.format(now=now)}, the doc says {said}" for said, now, verb in differences)
     return "; ".join(d[0] for d in differences), "; ".join(d[1] for d in differences), why
-
-
-def _columns(count: int) -> str:
-    return f"{count} column" if count == 1 else f"{count} columns"
-
-
-def _visibility(public: bool | None) -> str:
-    return "public" if public else "private"
-
-
-def _mimes(types: tuple[str, ...] | None) -> str:
-    return ", ".join(types) if types else "any type"

@@ -11,6 +11,7 @@ import re
 from auditor.docs.tree import ObjectRef
 from auditor.model import BucketSpec, LiveBucket, LiveTable, TableSpec
 from auditor.sizes import format_size
+from auditor.wording import plural
 
 END = "<!-- auditor:generated:end -->"
 _START = r"<!-- auditor:generated:start (?P<kind>table|bucket) (?P<name>\S+) -->(?P<newline>\r?\n)"
@@ -63,13 +64,14 @@ def table_body(name: str, spec: TableSpec | None, live: LiveTable | None) -> str
     if live is not None:
         rows = [f"| {_code(c.name)} | {_cell(c.type)} | {'yes' if c.nullable else 'no'} |" for c in live.columns]
         table = ["| Column | Type | Nullable |", "|---|---|---|", *rows] if rows else []
-        return _lines(*table, "" if table else None, f"{_code(name)} has {_columns(len(live.columns))}.")
+        return _lines(*table, "" if table else None, f"{_code(name)} has {plural(len(live.columns), 'column')}.")
     declared = spec.columns if spec is not None else None
     if declared:
         rows = [f"| {_code(c.name)} | {_cell(c.type or 'any')} |" for c in declared]
-        return _lines("| Column | Type |", "|---|---|", *rows, "", f"{_code(name)} has {_columns(len(declared))}.")
+        summary = f"{_code(name)} has {plural(len(declared), 'column')}."
+        return _lines("| Column | Type |", "|---|---|", *rows, "", summary)
     count = spec.column_count if spec is not None else None
-    said = f"{_code(name)} has {_columns(count)}." if count is not None else f"{_code(name)}: columns not listed."
+    said = f"{_code(name)}: columns not listed." if count is None else f"{_code(name)} has {plural(count, 'column')}."
     return _lines(f"{said} `auditor docs scaffold --env NAME` lists them from the database.")
 
 
@@ -93,10 +95,6 @@ def bucket_body(spec: BucketSpec | None, live: LiveBucket | None) -> str:
 
 def _lines(*lines: str | None) -> str:
     return "".join(f"{line}\n" for line in lines if line is not None)
-
-
-def _columns(count: int) -> str:
-    return f"{count} column" if count == 1 else f"{count} columns"
 
 
 def _code(name: str) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from auditor.docs.compare import compare_docs
 from auditor.docs.tree import DocsTree
 from auditor.drift.buckets import compare_bucket_sources, compare_buckets
-from auditor.drift.rules import RULES, finding, plural
+from auditor.drift.rules import RULES, finding
 from auditor.drift.security import compare_bucket_listing, compare_table_security
 from auditor.drift.tables import compare_tables, display_name
 from auditor.model import Catalog, Finding, Inventory
 
-__all__ = ["RULES", "compare", "compare_bucket_sources", "display_name", "finding", "plural"]
+__all__ = ["RULES", "compare", "compare_bucket_sources", "display_name", "finding"]
 
 
 def compare(inventory: Inventory, catalog: Catalog, docs: DocsTree | None = None) -> list[Finding]:

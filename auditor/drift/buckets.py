@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.drift.rules import finding, plural
+from auditor.drift.rules import finding
 from auditor.model import (
     ApiBucketListing,
     BucketSpec,
@@ -10,6 +10,7 @@ from auditor.model import (
     LiveBucket,
 )
 from auditor.sizes import format_size
+from auditor.wording import mime_list, plural, visibility
 
 
 def compare_buckets(
@@ -34,29 +35,25 @@ def compare_buckets(
     declared = {s.id for s in specs}
     for bucket in live_buckets:
         if bucket.id not in declared:
-            visibility = _visibility(bucket.public)
+            shown = visibility(bucket.public)
             limit = format_size(bucket.file_size_limit)
             findings.append(
                 finding(
                     "bucket-undeclared",
                     bucket.id,
                     "absent",
-                    visibility,
-                    f"Bucket {bucket.id} ({visibility}, {limit}) is not in the inventory.",
+                    shown,
+                    f"Bucket {bucket.id} ({shown}, {limit}) is not in the inventory.",
                 )
             )
     return findings
-
-
-def _visibility(public: bool) -> str:
-    return "public" if public else "private"
 
 
 def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool) -> list[Finding]:
     findings: list[Finding] = []
     name = spec.id
     if "public" in spec.declared and spec.public != bucket.public:
-        expected, actual = _visibility(spec.public), _visibility(bucket.public)
+        expected, actual = visibility(spec.public), visibility(bucket.public)
         exposure = " Its files are readable by anyone with the URL." if bucket.public else ""
         findings.append(
             finding(
@@ -88,8 +85,8 @@ def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool)
                 name,
                 list(spec.allowed_mime_types or []),
                 list(bucket.allowed_mime_types or []),
-                f"Bucket {name} allows {_mime_list(bucket.allowed_mime_types)}; "
-                f"the inventory says {_mime_list(spec.allowed_mime_types)}.",
+                f"Bucket {name} allows {mime_list(bucket.allowed_mime_types)}; "
+                f"the inventory says {mime_list(spec.allowed_mime_types)}.",
             )
         )
     if spec.status == "legacy" and counts_available and bucket.object_count:
@@ -104,10 +101,6 @@ def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool)
             )
         )
     return findings
-
-
-def _mime_list(types: tuple[str, ...] | None) -> str:
-    return ", ".join(types) if types else "any type"
 
 
 STORAGE_API = "(storage API)"
@@ -158,7 +151,7 @@ def _bucket_summary(bucket: LiveBucket | None) -> str:
     if bucket is None:
         return "absent"
     limit = "no size limit" if bucket.file_size_limit is None else f"limit {format_size(bucket.file_size_limit)}"
-    return f"{_visibility(bucket.public)}, {limit}, {_mime_list(bucket.allowed_mime_types)}"
+    return f"{visibility(bucket.public)}, {limit}, {mime_list(bucket.allowed_mime_types)}"
 
 
 def _key_description(role: str) -> str:

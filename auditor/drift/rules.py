@@ -152,10 +152,6 @@ RULES = {
 }
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def finding(code: str, name: str, expected: object, actual: object, message: str) -> Finding:
     rule = RULES[code]
     return Finding(code, rule.severity, rule.kind, name, expected, actual, message, rule.hint, rule.tags)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.drift.rules import finding, plural
+from auditor.drift.rules import finding
 from auditor.model import (
     Finding,
     Inventory,
@@ -10,6 +10,7 @@ from auditor.model import (
     TableSpec,
 )
 from auditor.types import normalize_type, same_type
+from auditor.wording import plural
 
 
 def display_name(schema: str, table: str, default_schema: str) -> str:

@@ -11,7 +11,6 @@ import re
 from bisect import bisect_right
 
 from auditor import __version__
-from auditor.drift import plural
 from auditor.model import Finding, Report
 from auditor.render.values import (
     SECURITY,
@@ -24,6 +23,7 @@ from auditor.render.values import (
     visible,
 )
 from auditor.templating import environment
+from auditor.wording import plural
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}#|~!])")
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")

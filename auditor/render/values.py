@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from auditor.drift import plural
 from auditor.model import Finding, Report, Severity
 from auditor.sizes import format_size
+from auditor.wording import plural
 
 # Control characters (a table may be named "\x1b[2J") and the bidirectional overrides that
 # reorder what a reader sees: shown as escapes, so that names cannot drive a terminal or hide.

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from auditor.drift import plural
 from auditor.model import LiveBucket, LiveTable
 from auditor.sizes import format_size
 from auditor.snapshot.yaml_text import flow_list, scalar
+from auditor.wording import plural
 
 DocLookup = Callable[[str], "str | bool | None"]
 """Doc status of an object by name: a file name, False (none found), or None (do not write `doc`)."""

@@ -1,0 +1,17 @@
+"""How counts and bucket settings read in messages, the same words in findings, docs and reports."""
+
+from __future__ import annotations
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 column', '2 columns'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def visibility(public: bool | None) -> str:
+    return "public" if public else "private"
+
+
+def mime_list(types: tuple[str, ...] | None) -> str:
+    """The allowed MIME types, or 'any type' when none are set."""
+    return ", ".join(types) if types else "any type"
