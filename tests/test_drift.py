@@ -10,7 +10,6 @@ from auditor.model import (
     DeclaredColumn,
     Inventory,
     LiveBucket,
-    LiveColumn,
     LiveTable,
     Severity,
     TableSpec,
@@ -24,7 +23,7 @@ def inventory(tables=(), buckets=()) -> Inventory:
 
 
 def live_table(name: str, *columns: tuple[str, str], schema: str = "public") -> LiveTable:
-    return LiveTable(schema, name, tuple(LiveColumn(c, t, True) for c, t in columns))
+    return LiveTable(schema, name, tuple(c for c, _ in columns), tuple(t for _, t in columns), (True,) * len(columns))
 
 
 def bucket_spec(id: str, **fields) -> BucketSpec:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 from auditor.catalog.connection import Session, open_session
-from auditor.catalog.security import missing_roles, read_objects_access, read_table_security
+from auditor.catalog.security import ROLE_PARAMS, missing_roles, read_objects_access
 from auditor.catalog.settings import SessionSettings
 from auditor.catalog.sql import query
-from auditor.model import Catalog, LiveBucket, LiveColumn, LiveTable, SkippedCheck, TableSecurity
+from auditor.model import Catalog, LiveBucket, LiveTable, SkippedCheck, TableSecurity
 
 CATALOG_QUERIES = {"pg_catalog": "tables_pg_catalog", "information_schema": "tables_information_schema"}
 
@@ -23,7 +21,7 @@ def read_catalog(
 ) -> Catalog:
     """Read the live catalog; checks the role has no privilege for are listed as skipped."""
     with open_session(url, environment, settings or SessionSettings()) as session:
-        tables = read_tables(session, schemas, catalog_source, read_table_security(session, schemas))
+        tables = read_tables(session, schemas, catalog_source)
         buckets, counts_available, skipped = read_buckets(session)
         return Catalog(
             tables=tables,
@@ -35,40 +33,33 @@ def read_catalog(
         )
 
 
-def read_tables(
-    session: Session,
-    schemas: tuple[str, ...],
-    catalog_source: str,
-    security: Mapping[tuple[str, str], TableSecurity],
-) -> tuple[LiveTable, ...]:
-    """The tables, one row each with its columns as arrays (parsed by psycopg in C)."""
-    session.cursor.execute(query(CATALOG_QUERIES[catalog_source]), {"schemas": list(schemas)})
-    column = _shared_columns()
+def read_tables(session: Session, schemas: tuple[str, ...], catalog_source: str) -> tuple[LiveTable, ...]:
+    """The tables with their security, one row each with its columns as arrays (parsed by psycopg in C)."""
+    session.cursor.execute(query(CATALOG_QUERIES[catalog_source]), {"schemas": list(schemas), **ROLE_PARAMS})
     return tuple(
         LiveTable(
             schema,
             name,
-            tuple(map(column, names, types, nullable)) if names else (),
+            tuple(names or ()),
+            tuple(types or ()),
+            tuple(nullable or ()),
             partitioned,
-            security.get((schema, name)),
+            TableSecurity(rls, forced, policies, anon, authenticated),
         )
-        for schema, name, partitioned, names, types, nullable in session.cursor.fetchall()
+        for (
+            schema,
+            name,
+            partitioned,
+            names,
+            types,
+            nullable,
+            rls,
+            forced,
+            policies,
+            anon,
+            authenticated,
+        ) in session.cursor.fetchall()
     )
-
-
-def _shared_columns() -> Callable[[str, str, bool], LiveColumn]:
-    """LiveColumn(name, type, nullable), one object per distinct column: tables repeat the same
-    columns (id bigint, created_at...), so 200,000 columns are a few thousand objects, built fast."""
-    shared: dict[tuple[str, str, bool], LiveColumn] = {}
-
-    def column(name: str, type_: str, nullable: bool) -> LiveColumn:
-        key = (name, type_, nullable)
-        found = shared.get(key)
-        if found is None:
-            found = shared[key] = LiveColumn(name, type_, nullable)
-        return found
-
-    return column
 
 
 def read_buckets(session: Session) -> tuple[tuple[LiveBucket, ...] | None, bool, tuple[SkippedCheck, ...]]:

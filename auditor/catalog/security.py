@@ -1,23 +1,14 @@
-"""Security facts of the live catalog: row level security, the API roles' read access, storage
-policies. One query per kind (tables, API roles, storage.objects), never one per table."""
+"""Security facts of the live catalog: which API roles exist, who may list storage.objects.
+Tables' row level security and read access come with the tables (tables_pg_catalog.sql)."""
 
 from __future__ import annotations
 
 from auditor.catalog.connection import Session
 from auditor.catalog.sql import query
-from auditor.model import ObjectsAccess, ObjectsPolicy, SkippedCheck, TableSecurity
+from auditor.model import ObjectsAccess, ObjectsPolicy, SkippedCheck
 from auditor.policies import API_ROLES
 
 ROLE_PARAMS = {role: role for role in API_ROLES}  # the SQL binds each role's name
-
-
-def read_table_security(session: Session, schemas: tuple[str, ...]) -> dict[tuple[str, str], TableSecurity]:
-    """The TableSecurity of every table of `schemas`, by (schema, name)."""
-    session.cursor.execute(query("security_tables"), {"schemas": list(schemas), **ROLE_PARAMS})
-    return {
-        (schema, name): TableSecurity(rls, forced, policies, anon, authenticated)
-        for schema, name, rls, forced, policies, anon, authenticated in session.cursor.fetchall()
-    }
 
 
 def missing_roles(session: Session) -> tuple[SkippedCheck, ...]:

@@ -64,7 +64,7 @@ def table_body(name: str, spec: TableSpec | None, live: LiveTable | None) -> str
     if live is not None:
         rows = [f"| {_code(c.name)} | {_cell(c.type)} | {'yes' if c.nullable else 'no'} |" for c in live.columns]
         table = ["| Column | Type | Nullable |", "|---|---|---|", *rows] if rows else []
-        return _lines(*table, "" if table else None, f"{_code(name)} has {plural(len(live.columns), 'column')}.")
+        return _lines(*table, "" if table else None, f"{_code(name)} has {plural(live.column_count, 'column')}.")
     declared = spec.columns if spec is not None else None
     if declared:
         rows = [f"| {_code(c.name)} | {_cell(c.type or 'any')} |" for c in declared]

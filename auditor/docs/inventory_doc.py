@@ -50,7 +50,7 @@ def _table_line(
 ) -> Line:
     name = table_name(inventory, spec.schema, spec.name)
     live = live_tables.get(name)
-    count = len(live.columns) if live is not None else spec.column_count
+    count = live.column_count if live is not None else spec.column_count
     if count is None and spec.columns is not None:
         count = len(spec.columns)
     facts = "" if count is None else f"{count} column{'' if count == 1 else 's'}"

@@ -65,7 +65,7 @@ def column_item(name: str, column_type: str) -> str:
 def columns_value(table: LiveTable, with_names: bool) -> str | tuple[str, ...]:
     if with_names:
         return tuple(column_item(c.name, c.type) for c in table.columns)
-    return str(len(table.columns))
+    return str(table.column_count)
 
 
 def live_rls(table: LiveTable) -> bool | None:

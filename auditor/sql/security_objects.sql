@@ -2,7 +2,7 @@
 -- Data API's roles hold SELECT on it, and its permissive policies that allow SELECT (as
 -- pg_policies prints them: role names, 'public' for PUBLIC, and the USING expression).
 -- No row when the database has no storage.objects table. Missing roles give null, as in
--- security_tables.sql.
+-- tables_pg_catalog.sql.
 select
     c.relrowsecurity as rls_enabled,
     has_schema_privilege(anon.oid, n.oid, 'USAGE')

@@ -1,5 +1,5 @@
 -- The same result as tables_pg_catalog.sql, read through information_schema: one row per
--- table, its columns as arrays in ordinal order.
+-- table, its columns as arrays in ordinal order, and its security read from pg_catalog.
 -- Kept for comparison and for servers where it is preferred (--catalog information_schema).
 -- Caveats: about 10x slower on large catalogs, and it hides tables the role has no privilege
 -- on. Types come from format_type so both variants spell them the same way, and
@@ -14,10 +14,19 @@ select
     array_agg(format_type(a.atttypid, a.atttypmod) order by col.ordinal_position)
         filter (where col.column_name is not null) as column_types,
     array_agg(col.is_nullable = 'YES' order by col.ordinal_position)
-        filter (where col.column_name is not null) as column_nullable
+        filter (where col.column_name is not null) as column_nullable,
+    c.relrowsecurity as rls_enabled,
+    c.relforcerowsecurity as rls_forced,
+    (select count(*) from pg_policy p where p.polrelid = c.oid) as policies,
+    has_schema_privilege(anon.oid, n.oid, 'USAGE')
+        and has_any_column_privilege(anon.oid, c.oid, 'SELECT') as anon_can_read,
+    has_schema_privilege(authn.oid, n.oid, 'USAGE')
+        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read
 from information_schema.tables t
 join pg_namespace n on n.nspname = t.table_schema
 join pg_class c on c.relnamespace = n.oid and c.relname = t.table_name
+left join pg_roles anon on anon.rolname = %(anon)s
+left join pg_roles authn on authn.rolname = %(authenticated)s
 left join information_schema.columns col
     on col.table_schema = t.table_schema and col.table_name = t.table_name
 left join pg_attribute a
@@ -29,5 +38,5 @@ where t.table_schema = any(%(schemas)s)
       select from pg_depend d
       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
   )
-group by t.table_schema, t.table_name, c.relkind
+group by t.table_schema, t.table_name, c.oid, n.oid, anon.oid, authn.oid
 order by t.table_schema, t.table_name

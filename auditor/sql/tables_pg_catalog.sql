@@ -1,5 +1,6 @@
 -- Tables of the audited schemas, one row per table with its columns as arrays in attnum order
--- (names, types, nullability), in one round trip: psycopg parses the arrays in C, so 10,000
+-- (names, types, nullability) and its security (row level security, policies, whether the Data
+-- API's roles may read it), in one round trip: psycopg parses the arrays in C, so 10,000
 -- tables of 20 columns cost 10,000 rows to fetch instead of 200,000.
 -- pg_catalog shows every table whatever the role's privileges (information_schema hides
 -- tables the role cannot use, which would look like "missing" drift), and is much faster.
@@ -9,15 +10,28 @@
 -- (an index scan, no sort), the form PostgreSQL's manual gives for ordered input when nothing
 -- else happens at the aggregate's level; an ORDER BY in each of the three aggregates costs
 -- three sorts per table: half as much time again at 10,000 tables.
+-- Security: pg_class, pg_policy and pg_roles need no grant, and the privilege functions may ask
+-- about any role. A role that does not exist (plain PostgreSQL has no anon) is a null oid: the
+-- privilege functions are strict, so its column is null ("not checked") instead of an error.
+-- can_read: USAGE on the schema and SELECT on the table or on any of its columns.
 select
     n.nspname as table_schema,
     c.relname as table_name,
     c.relkind = 'p' as partitioned,
     cols.names as column_names,
     cols.types as column_types,
-    cols.nullable as column_nullable
+    cols.nullable as column_nullable,
+    c.relrowsecurity as rls_enabled,
+    c.relforcerowsecurity as rls_forced,
+    (select count(*) from pg_policy p where p.polrelid = c.oid) as policies,
+    has_schema_privilege(anon.oid, n.oid, 'USAGE')
+        and has_any_column_privilege(anon.oid, c.oid, 'SELECT') as anon_can_read,
+    has_schema_privilege(authn.oid, n.oid, 'USAGE')
+        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
+left join pg_roles anon on anon.rolname = %(anon)s
+left join pg_roles authn on authn.rolname = %(authenticated)s
 cross join lateral (
     select
         array_agg(a.attname::text) as names,
