@@ -18,14 +18,17 @@ def display_name(schema: str, table: str, default_schema: str) -> str:
 
 
 def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> list[Finding]:
+    default_schema = inventory.default_schema
     live = {(t.schema, t.name): t for t in live_tables}
-    folded = {(t.schema, t.name.lower()): t.name for t in reversed(live_tables)}  # the first wins
     declared = {(t.schema, t.name): t for t in inventory.tables}
+    folded: dict[tuple[str, str], str] | None = None  # built for the first missing table only
     findings: list[Finding] = []
     for key, spec in declared.items():
-        name = display_name(spec.schema, spec.name, inventory.default_schema)
         table = live.get(key)
         if table is None:
+            if folded is None:
+                folded = _names_by_lower_case(live_tables)
+            name = display_name(spec.schema, spec.name, default_schema)
             findings.append(
                 finding(
                     "table-missing",
@@ -35,12 +38,12 @@ def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> 
                     f"Table {name} is declared but not in the database.{_case_hint(key, folded)}",
                 )
             )
-        else:
-            findings += compare_columns(spec, table, name)
+        elif _columns_checked(spec, table):
+            findings += compare_columns(spec, table, display_name(spec.schema, spec.name, default_schema))
     for key, table in live.items():
         if key not in declared:
-            name = display_name(table.schema, table.name, inventory.default_schema)
-            count = plural(len(table.columns), "column")
+            name = display_name(table.schema, table.name, default_schema)
+            count = plural(table.column_count, "column")
             findings.append(
                 finding(
                     "table-undeclared",
@@ -53,6 +56,11 @@ def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> 
     return findings
 
 
+def _names_by_lower_case(live_tables: tuple[LiveTable, ...]) -> dict[tuple[str, str], str]:
+    """(schema, lower-case name) -> the live name; the first table wins."""
+    return {(t.schema, t.name.lower()): t.name for t in reversed(live_tables)}
+
+
 def _case_hint(key: tuple[str, str], folded: dict[tuple[str, str], str]) -> str:
     """Names are case-sensitive (PostgreSQL folds unquoted names to lower case): say so when
     the database has the declared table under another case (`folded`: live names by lower case)."""
@@ -61,9 +69,14 @@ def _case_hint(key: tuple[str, str], folded: dict[tuple[str, str], str]) -> str:
     return f" The database has {other} (names are case-sensitive)." if other else ""
 
 
+def _columns_checked(spec: TableSpec, table: LiveTable) -> bool:
+    """Whether compare_columns can find anything: most tables only have a count, and it matches."""
+    return spec.columns is not None or spec.column_count not in (None, table.column_count)
+
+
 def compare_columns(spec: TableSpec, table: LiveTable, name: str) -> list[Finding]:
     findings: list[Finding] = []
-    actual_count = len(table.columns)
+    actual_count = table.column_count
     if spec.column_count is not None and spec.column_count != actual_count:
         findings.append(
             finding(
@@ -76,12 +89,12 @@ def compare_columns(spec: TableSpec, table: LiveTable, name: str) -> list[Findin
         )
     if spec.columns is None:
         return findings
-    live = {c.name: c for c in table.columns}
+    live_types = dict(zip(table.column_names, table.column_types, strict=True))
     declared_names = {c.name for c in spec.columns}
     for column in spec.columns:
-        column_name = f"{name}.{column.name}"
-        live_column = live.get(column.name)
-        if live_column is None:
+        live_type = live_types.get(column.name)
+        if live_type is None:
+            column_name = f"{name}.{column.name}"
             findings.append(
                 finding(
                     "column-missing",
@@ -91,26 +104,27 @@ def compare_columns(spec: TableSpec, table: LiveTable, name: str) -> list[Findin
                     f"Column {column_name} is declared but not in the database.",
                 )
             )
-        elif column.type and not same_type(column.type, live_column.type):
+        elif column.type and not same_type(column.type, live_type):
+            column_name = f"{name}.{column.name}"
             findings.append(
                 finding(
                     "column-type",
                     column_name,
                     normalize_type(column.type),
-                    live_column.type,
-                    f"Column {column_name} is {live_column.type}; the inventory says {column.type}.",
+                    live_type,
+                    f"Column {column_name} is {live_type}; the inventory says {column.type}.",
                 )
             )
-    for column in table.columns:
-        if column.name not in declared_names:
-            column_name = f"{name}.{column.name}"
+    for live_name, live_type in live_types.items():
+        if live_name not in declared_names:
+            column_name = f"{name}.{live_name}"
             findings.append(
                 finding(
                     "column-unexpected",
                     column_name,
                     "absent",
-                    column.type,
-                    f"Column {column_name} ({column.type}) is in the database but not declared.",
+                    live_type,
+                    f"Column {column_name} ({live_type}) is in the database but not declared.",
                 )
             )
     return findings

@@ -6,9 +6,9 @@ name cannot break a table row, inject HTML or markdown, or @-mention anyone.
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 
 from auditor import __version__
 from auditor.model import Finding, Report
@@ -25,17 +25,26 @@ from auditor.render.values import (
 from auditor.templating import environment
 from auditor.wording import plural
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}#|~!])")
+_MARKDOWN_SPECIALS = "\\`*_[]{}#|~!"
+# One str.translate pass instead of a pass per kind of escape (md_escape runs on every cell):
+# HTML as entities, markdown specials backslashed, @ as an entity, line breaks as <br>.
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;", "\r": "<br>", "\n": "<br>"}
+    | {char: f"\\{char}" for char in _MARKDOWN_SPECIALS}
+)
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
+
+
+def _autolink_entity(match: re.Match[str]) -> str:
+    return f"{match.group(1)}&#{ord(match.group(2))};"
 
 
 def md_escape(value: object) -> str:
     """Text safe inside a GFM table cell: no markup, no HTML, no line breaks, no mentions."""
-    text = html.escape(visible(value, newlines=True), quote=False)
-    text = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-    text = text.replace("@", "&#64;")
-    text = _AUTOLINK.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text)
-    return re.sub(r"\r\n|\r|\n", "<br>", text)
+    text = visible(value, newlines=True)
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")  # one line break, one <br>
+    return _AUTOLINK.sub(_autolink_entity, text.translate(_ESCAPES))
 
 
 MAX_CHARS = 60_000
@@ -50,55 +59,84 @@ def render_markdown(report: Report, *, max_chars: int | None = MAX_CHARS, full_r
     """The report as GFM; past `max_chars` it keeps the headline, the counts and the most
     severe findings, and says how many were left out and where the full report is."""
     template = environment().get_template("report.md.j2")
-    totals = {title: len(group) for title, group in sections(report.findings)}
+    fixed = _report_values(report, full_report)
+    # The report without findings (`row` is never called), and its row macro.
+    empty = template.make_module(fixed | _findings_values(report, (), row=str))
+    row = _RowCache(empty.row)
 
-    def values(kept: tuple[Finding, ...]) -> dict[str, object]:
-        return dict(
-            report=report,
-            headline=headline(report),
-            sections=[(title, group, hints(group)) for title, group in sections(kept)],
-            title_totals=totals,
-            shown=len(kept),
-            omitted=len(report.findings) - len(kept),
-            full_report=_where(full_report),
-            changes=_changes(report),
-            security_count=sum(SECURITY in f.tags for f in report.findings),
-            fold=FOLD_ROWS,
-            version=__version__,
-            show_value=show_value,
-            severity_count=severity_count,
-            plural=plural,
-        )
+    def render_with(kept: tuple[Finding, ...]) -> str:
+        return template.render(fixed | _findings_values(report, kept, row))
 
     if max_chars is None:
-        return template.render(values(report.findings))
+        return render_with(report.findings)
     ranked = most_severe_first(report.findings)
-    empty = template.make_module(values(()))  # the report without findings, and its row macro
-    # rows[n]: bytes the n most severe findings' table rows add. Headings and hints are left
+    # sizes[n]: bytes the n most severe findings' table rows add. Headings and hints are left
     # out, so it is an underestimate: once it passes max_chars, no more findings can fit.
-    rows = [0]
+    sizes = [0]
     for finding in ranked:
-        if rows[-1] > max_chars:
+        if sizes[-1] > max_chars:
             break
-        rows.append(rows[-1] + _size(empty.row(finding)) + 1)
+        sizes.append(sizes[-1] + _size(row(finding)) + 1)
 
     # The most findings that fit: `low` fits (or is 0), `high` does not (or is past them all).
     # Each trial renders the count the row sizes predict from the last render's size, so a
     # few renders suffice where halving needs a dozen; halving takes over if that stalls.
     best, low, trials = str(empty), 0, 0
-    high = len(rows) - 1 if rows[-1] > max_chars else len(rows)
-    guess = bisect_right(rows, max_chars - _size(best)) - 1
+    high = len(sizes) - 1 if sizes[-1] > max_chars else len(sizes)
+    guess = bisect_right(sizes, max_chars - _size(best)) - 1
     while high - low > 1:
         guess = min(max(guess, low + 1), high - 1) if trials < 4 else (low + high) // 2
         trials += 1
-        candidate = template.render(values(_keep(report, ranked[:guess])))
+        candidate = render_with(_keep(report, ranked[:guess]))
         size = _size(candidate)
         if size <= max_chars:
             best, low = candidate, guess
         else:
             high = guess
-        guess = bisect_right(rows, rows[guess] + max_chars - size) - 1
+        guess = bisect_right(sizes, sizes[guess] + max_chars - size) - 1
     return best
+
+
+class _RowCache:
+    """Each finding's table row, rendered once by the template's `row` macro (escaping every
+    cell is most of the work): the trial renders of a shortened report reuse the rows."""
+
+    def __init__(self, row_macro: Callable[[Finding], str]) -> None:
+        self._row_macro = row_macro
+        self._rows: dict[int, str] = {}  # by id(): a finding's values may be unhashable lists
+
+    def __call__(self, finding: Finding) -> str:
+        row = self._rows.get(id(finding))
+        if row is None:
+            row = self._rows[id(finding)] = self._row_macro(finding)
+        return row
+
+
+def _report_values(report: Report, full_report: str | None) -> dict[str, object]:
+    """Template values that do not depend on which findings are shown, computed once."""
+    return dict(
+        report=report,
+        headline=headline(report),
+        counts=report.counts,
+        title_totals={title: len(group) for title, group in sections(report.findings)},
+        full_report=_where(full_report),
+        changes=_changes(report),
+        security_count=sum(SECURITY in f.tags for f in report.findings),
+        fold=FOLD_ROWS,
+        version=__version__,
+        show_value=show_value,
+        severity_count=severity_count,
+        plural=plural,
+    )
+
+
+def _findings_values(report: Report, kept: tuple[Finding, ...], row: Callable[[Finding], str]) -> dict[str, object]:
+    """Template values for the findings shown: per section its findings, hints and table rows."""
+    return dict(
+        sections=[(title, group, hints(group), list(map(row, group))) for title, group in sections(kept)],
+        shown=len(kept),
+        omitted=len(report.findings) - len(kept),
+    )
 
 
 def _keep(report: Report, chosen: list[Finding]) -> tuple[Finding, ...]:
