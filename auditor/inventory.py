@@ -146,24 +146,36 @@ class _Validator:
         if not isinstance(node, yn.MappingNode):
             self.problem(node, path, f"expected a mapping (key: value), got {_describe(node)}")
             return None
-        for merged in yn.unmergeable(node):
-            self.problem(merged, path, "'<<' merges a mapping or a list of mappings, like *defaults")
+        pairs = node.value
+        if yn.has_merge_key(node):
+            for merged in yn.unmergeable(node):
+                self.problem(merged, path, "'<<' merges a mapping or a list of mappings, like *defaults")
+            pairs = yn.merged_pairs(node)
         entries: dict[str, tuple[yn.Node, yn.Node]] = {}
-        for key, value in yn.merged_pairs(node):
+        for key, value in pairs:
             if not isinstance(key, yn.ScalarNode):
                 self.problem(key, path, "keys must be plain text")
-                continue
-            name = key.value
-            here = f"{path}.{name}" if path else name
-            if name in entries:  # merged keys are unique already: this is a key written twice
-                first_line = yn.position(entries[name][0])[0]
-                self.problem(key, here, f"duplicate key {name!r} (first defined on line {first_line})")
-                continue
-            if allowed is not None and name not in allowed:
-                self.problem(key, here, _unknown_key(name, allowed))
-                continue
-            entries[name] = (key, value)
+            elif key.value in entries or (allowed is not None and key.value not in allowed):
+                self.key_problem(key, path, entries, allowed)
+            else:
+                entries[key.value] = (key, value)
         return entries
+
+    def key_problem(
+        self,
+        key: yn.ScalarNode,
+        path: str,
+        entries: dict[str, tuple[yn.Node, yn.Node]],
+        allowed: tuple[str, ...] | None,
+    ) -> None:
+        """Report a key written twice, or one its mapping does not take."""
+        name = key.value
+        here = f"{path}.{name}" if path else name
+        if name in entries:  # merged keys are unique already: this is a key written twice
+            first_line = yn.position(entries[name][0])[0]
+            self.problem(key, here, f"duplicate key {name!r} (first defined on line {first_line})")
+        else:
+            self.problem(key, here, _unknown_key(name, allowed or ()))
 
     def scalar(self, node: yn.Node, path: str, expected: str) -> object:
         if not isinstance(node, yn.ScalarNode):
@@ -305,7 +317,7 @@ class _Validator:
                 self.problem(item, "schemas", f"schema {name!r} is listed twice")
             else:
                 seen.append(name)
-        return tuple(seen)
+        return tuple(seen) or ("public",)  # none valid (each reported): go on checking the rest
 
     def exposed_schemas(self, node: yn.Node, schemas: tuple[str, ...]) -> tuple[str, ...]:
         """Schemas the Data API serves; each must be audited, or its tables would go unchecked."""
@@ -393,7 +405,8 @@ class _Validator:
                     f"duplicate table {schema}.{table} (first defined on line {seen[(schema, table)]})",
                 )
                 continue
-            seen[(schema, table)] = yn.position(key)[0]
+            line = yn.position(key)[0]
+            seen[(schema, table)] = line
             entries = {} if _is_null(value) else self.mapping(value, path, TABLE_KEYS)
             if entries is None:
                 continue
@@ -409,7 +422,7 @@ class _Validator:
                     column_count=count,
                     columns=columns,
                     doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
-                    line=yn.position(key)[0],
+                    line=line,
                     rls=self.rls(entries, path, exposed=schema in exposed),
                 )
             )
@@ -631,6 +644,8 @@ def split_table_name(name: str, schemas: tuple[str, ...]) -> tuple[str, str]:
 
     An audited schema's prefix is matched first, so `public.a.b` is table `a.b` in public.
     """
+    if "." not in name:
+        return schemas[0], name  # the usual case, and what the rest would find
     for schema in sorted(schemas, key=len, reverse=True):
         if name.startswith(f"{schema}."):
             return schema, name[len(schema) + 1 :]

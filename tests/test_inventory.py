@@ -306,3 +306,62 @@ def test_a_doc_value_must_be_a_plain_md_file_name(tmp_path: Path, doc: str) -> N
     found = problems(path)
     expected = "expected a file name in the docs folder ending in .md"
     assert found == [f"{path}:4:19: tables.profiles.doc: {expected}, got '{doc}'"]
+
+
+# Plain scalars whose YAML 1.1 tag PyYAML's resolver decides by regular expression, and near misses.
+TRICKY_SCALARS = [
+    *("yes", "Yes", "YES", "yEs", "no", "No", "NO", "on", "On", "ON", "oN", "off", "Off", "OFF", "y", "n", "Y"),
+    *("true", "True", "TRUE", "tRUE", "false", "False", "FALSE", "tru", "t00001", "text"),
+    *("~", "null", "Null", "NULL", "nULL", "nil", "None"),
+    *("0", "-0", "+0", "00", "012", "019", "0o12", "0x1F", "0x_1F", "0X1F", "0b101", "0b_1", "0b2"),
+    *("1_000", "-1_000", "1__0", "1_", "_1", "+12", "20", "21", "1:30", "190:20:30", "-1:30", "1:60", "0:0"),
+    *("1.5", "1_000.5", ".5", "-.5", "0.", "1e3", "1.0e+3", "1.0e3", "1E-3", "3.14.15", "1:30.5", "."),
+    *(".inf", "-.inf", "+.Inf", ".INF", ".iNf", ".nan", ".NaN", ".NAN", ".nAn", "nan", "inf", "Infinity"),
+    *("2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "2001-12-14T21:59:43Z"),
+    *("2001-1-1", "2001-1-1 1:2:3", "2001-12-14x", "12:30:45", "10-19"),
+    *("<<", "=", "==", "<", "-x", "é", "日本", "public.profiles", "${PROD_URL}", "50MB", "image/png"),
+]
+
+
+def test_cached_tag_resolution_matches_pyyamls_safe_loader() -> None:
+    """The loader resolves each plain scalar's tag once per document: the tags must be PyYAML's own."""
+    import yaml
+
+    from auditor import yaml_nodes
+
+    quoted = [f"'{value}'" for value in TRICKY_SCALARS] + [f'"{value}"' for value in TRICKY_SCALARS]
+    tagged = ["!!str 12", "! 12", "!!int '12'", "!!float 1", "!custom yes", "|\n    yes", ">-\n    0x1F", "''", ""]
+    items = [*TRICKY_SCALARS, *quoted, *tagged, "[yes, '1', {~: .inf}]", "{=: <<, 'on': 0b1}"]
+    text = "".join(f"- {item}\n" for item in items * 2)  # twice: the second time the tag is cached
+
+    def tags(node: yaml.Node) -> list[tuple[str, str, object]]:
+        if isinstance(node, yaml.ScalarNode):
+            return [("scalar", node.tag, node.value)]
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+        return [(type(node).__name__, node.tag, None)] + [tag for child in children for tag in tags(child)]
+
+    ours = tags(yaml_nodes.compose(text))
+    assert ours == tags(yaml.compose(text, Loader=yaml.SafeLoader))
+    assert ours == tags(yaml.compose(text, Loader=yaml.CSafeLoader))
+    assert len(ours) > 4 * len(TRICKY_SCALARS)
+
+
+def test_shared_scalar_values_are_right_for_each_tag_and_failures_are_not_kept() -> None:
+    from auditor import yaml_nodes
+
+    def value(tag: str, text: str) -> object:
+        return yaml_nodes.scalar_value(yaml_nodes.ScalarNode(f"tag:yaml.org,2002:{tag}", text))
+
+    assert value("int", "20") == 20 and value("float", "20") == 20.0 and isinstance(value("float", "20"), float)
+    assert value("bool", "on") is True and value("null", "~") is None and value("str", "20") == "20"
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"invalid tag:yaml\.org,2002:int value"):
+            value("int", "nope")
+
+
+def test_only_invalid_schema_names_are_reported_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, f"schemas: [{'a' * 70}]\ntables:\n  profiles: {{}}\n")
+    assert problems(path) == [
+        f"{path}:1:11: schemas: schema name is 70 bytes, longer than 63 bytes: PostgreSQL truncates longer "
+        "names, so no schema is called that (declare the truncated name)"
+    ]
