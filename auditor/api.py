@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,6 +168,69 @@ def _failed_target(
         return environment or label, "unknown"
 
 
+class CatalogPrefetch:
+    """Reads one environment's catalog in a background thread while the inventory loads.
+
+    Connecting and reading need only the URL and the schemas, which the inventory's header
+    gives (see load_inventory's `on_header`); the tables and buckets, most of a large file,
+    are then validated while the server works, instead of before it starts. The thread is a
+    daemon: an invalid inventory ends the run at once, abandoning a read still under way.
+    """
+
+    def __init__(
+        self,
+        environment: str | None,
+        *,
+        db_url: str | None = None,
+        label: str = "custom",
+        catalog_source: str = "pg_catalog",
+        settings: SessionSettings | None = None,
+        environ: Mapping[str, str] = os.environ,
+    ):
+        self._environment, self._db_url, self._label, self._environ = environment, db_url, label, environ
+        self._catalog_source, self._settings = catalog_source, settings or SessionSettings()
+        self._key: tuple[str, tuple[str, ...]] | None = None
+        self._thread: threading.Thread | None = None
+        self._outcome: Catalog | BaseException | None = None
+
+    def start(self, header: Inventory) -> None:
+        """Start reading, unless the environment has no usable database URL (then the audit,
+        which resolves it again, reports why or reads the Storage API)."""
+        if self._catalog_source not in CATALOG_SOURCES:
+            return
+        try:
+            name, url = resolve_database_url(header, self._environment, self._db_url, self._environ, self._label)
+        except AuditorError:
+            return
+        # imported here, not in the thread: importing holds the interpreter lock, and the
+        # thread is only useful once it waits for the server while this one validates
+        from auditor.catalog.postgres import read_catalog
+
+        self._key = (url, header.schemas)
+        self._thread = threading.Thread(
+            target=self._read, args=(read_catalog, url, header.schemas, name), name="catalog-prefetch", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, read_catalog: Callable[..., Catalog], url: str, schemas: tuple[str, ...], name: str) -> None:
+        try:
+            self._outcome = read_catalog(
+                url, schemas, environment=name, catalog_source=self._catalog_source, settings=self._settings
+            )
+        except BaseException as error:  # re-raised in the auditing thread by catalog()
+            self._outcome = error
+
+    def catalog(self, url: str, schemas: tuple[str, ...]) -> Catalog | None:
+        """The catalog read for this URL and these schemas (raising what the read raised), or
+        None when no read was started for them."""
+        if self._thread is None or self._key != (url, schemas):
+            return None
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        return self._outcome
+
+
 def audit_inventory(
     inventory: Inventory,
     environment: str | None,
@@ -176,11 +240,13 @@ def audit_inventory(
     catalog_source: str = "pg_catalog",
     settings: SessionSettings | None = None,
     environ: Mapping[str, str] = os.environ,
+    prefetch: CatalogPrefetch | None = None,
 ) -> Report:
     """Audit one environment of a loaded inventory. Raises UsageError or SourceUnavailable.
 
     Buckets come from SQL when the environment has a database URL; its Storage API, when it
     declares one, is then compared with them, or is the only bucket source without SQL.
+    A `prefetch` started for the same URL and schemas supplies the catalog it read.
     """
     from auditor.catalog import storage_api
     from auditor.catalog.postgres import read_catalog
@@ -195,13 +261,11 @@ def audit_inventory(
         catalog = storage_api.api_catalog(listing, api.environment)
         return build_report(inventory, catalog, environment=api.environment, target=api.describe(), docs=docs)
     name, url = resolve_database_url(inventory, environment, db_url, environ, label)
-    catalog = read_catalog(
-        url,
-        inventory.schemas,
-        environment=name,
-        catalog_source=catalog_source,
-        settings=settings,
-    )
+    catalog = prefetch.catalog(url, inventory.schemas) if prefetch else None
+    if catalog is None:
+        catalog = read_catalog(
+            url, inventory.schemas, environment=name, catalog_source=catalog_source, settings=settings
+        )
     target = urls.describe(url)
     if api is not None:
         listing = storage_api.read_listing(api, timeout=settings.connect_timeout)
@@ -221,15 +285,15 @@ def audit(
     environ: Mapping[str, str] = os.environ,
 ) -> Report:
     """Audit one environment. Raises InventoryError, UsageError or SourceUnavailable."""
-    return audit_inventory(
-        load_inventory(inventory_path),
-        environment,
-        db_url=db_url,
-        label=label,
-        catalog_source=catalog_source,
-        settings=settings or SessionSettings(statement_timeout=statement_timeout),
-        environ=environ,
-    )
+    options = {
+        "db_url": db_url,
+        "label": label,
+        "catalog_source": catalog_source,
+        "settings": settings or SessionSettings(statement_timeout=statement_timeout),
+        "environ": environ,
+    }
+    prefetch = CatalogPrefetch(environment, **options)
+    return audit_inventory(load_inventory(inventory_path, prefetch.start), environment, prefetch=prefetch, **options)
 
 
 def audit_environments(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from auditor import yaml_nodes as yn
@@ -44,19 +46,28 @@ _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _LONE_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 
 
-def load_inventory(path: str | os.PathLike[str]) -> Inventory:
-    """Read and validate an inventory file; raise InventoryError listing every problem."""
+HeaderCallback = Callable[[Inventory], None]
+
+
+def load_inventory(path: str | os.PathLike[str], on_header: HeaderCallback | None = None) -> Inventory:
+    """Read and validate an inventory file; raise InventoryError listing every problem.
+
+    `on_header`, if given, is called once the schemas and environments are validated (and
+    before the tables and buckets, most of a large file) with an Inventory that has no tables
+    or buckets yet: enough to connect and start reading the catalog meanwhile. It is not called
+    when a problem was found by then.
+    """
     file = str(path)
-    return parse_inventory(_read_text(Path(path), file), file)
+    return parse_inventory(_read_text(Path(path), file), file, on_header)
 
 
-def parse_inventory(text: str, file: str) -> Inventory:
+def parse_inventory(text: str, file: str, on_header: HeaderCallback | None = None) -> Inventory:
     """Validate inventory text not (yet) written anywhere; problems name `file`."""
     with yn.no_garbage_collection():
-        return _load(text, file)
+        return _load(text, file, on_header)
 
 
-def _load(text: str, file: str) -> Inventory:
+def _load(text: str, file: str, on_header: HeaderCallback | None) -> Inventory:
     try:
         root = yn.compose(text)
     except yn.ReaderError as error:  # a character YAML does not allow; its place is a byte offset
@@ -74,7 +85,7 @@ def _load(text: str, file: str) -> Inventory:
     if root is None:
         raise InventoryError([Problem(file, 1, 1, "", "the inventory is empty")])
     validator = _Validator(file)
-    inventory = validator.inventory(root)
+    inventory = validator.inventory(root, on_header)
     if validator.problems:
         raise InventoryError(sorted(validator.problems, key=lambda p: (p.line, p.column)))
     return inventory
@@ -264,7 +275,7 @@ class _Validator:
 
     # --- sections ----------------------------------------------------------------------
 
-    def inventory(self, root: yn.Node) -> Inventory:
+    def inventory(self, root: yn.Node, on_header: HeaderCallback | None = None) -> Inventory:
         top = self.mapping(root, "", TOP_KEYS) or {}
         top = {key: entry for key, entry in top.items() if not _is_null(entry[1])}  # `tables:` alone: none
         if "version" in top:
@@ -282,18 +293,13 @@ class _Validator:
             self.docs(top["docs"][1]) if "docs" in top else (None, (), Inventory.docs_stub_bytes)
         )
         groups = self.groups(top["groups"][1]) if "groups" in top else ()
-        known_groups = {g.key for g in groups}
-        tables = self.tables(top["tables"][1], schemas, exposed, known_groups) if "tables" in top else ()
-        buckets = self.buckets(top["buckets"][1], known_groups) if "buckets" in top else ()
         environments = self.environments(top["environments"][1]) if "environments" in top else ()
-        if not top and isinstance(root, yn.MappingNode):
-            self.problem(root, "", "the inventory declares nothing (expected tables, buckets, ...)")
-        return Inventory(
+        header = Inventory(
             path=self.file,
             project=project or "",
             schemas=schemas,
-            tables=tables,
-            buckets=buckets,
+            tables=(),
+            buckets=(),
             groups=groups,
             environments=environments,
             docs_folder=docs_folder,
@@ -301,6 +307,14 @@ class _Validator:
             docs_stub_bytes=stub_bytes,
             exposed_schemas=exposed,
         )
+        if on_header is not None and not self.problems:
+            on_header(header)
+        known_groups = {g.key for g in groups}
+        tables = self.tables(top["tables"][1], schemas, exposed, known_groups) if "tables" in top else ()
+        buckets = self.buckets(top["buckets"][1], known_groups) if "buckets" in top else ()
+        if not top and isinstance(root, yn.MappingNode):
+            self.problem(root, "", "the inventory declares nothing (expected tables, buckets, ...)")
+        return replace(header, tables=tables, buckets=buckets)
 
     def schemas(self, node: yn.Node) -> tuple[str, ...]:
         items = self.text_list(node, "schemas")

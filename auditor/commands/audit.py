@@ -137,7 +137,7 @@ def audit(
     each gets its own report; one that cannot be reached is reported as failed without hiding
     the others. Output paths must then contain {env}, which is replaced by each environment's name.
     """
-    from auditor.api import audit_environments, audit_inventory, failed_report
+    from auditor.api import CatalogPrefetch, audit_environments, audit_inventory, failed_report
     from auditor.catalog.settings import SessionSettings
     from auditor.inventory import load_inventory
 
@@ -150,8 +150,15 @@ def audit(
     try:
         if all_envs and env:
             raise UsageError("Give either --env or --all-envs, not both.")
-        loaded = load_inventory(inventory)
-        names = [e.name for e in loaded.environments] if all_envs else list(dict.fromkeys(env or []))
+        names = list(dict.fromkeys(env or []))
+        prefetch = None
+        if len(names) <= 1 and not all_envs:  # one environment: read its catalog while the inventory loads
+            prefetch = CatalogPrefetch(
+                names[0] if names else None, db_url=db_url, catalog_source=catalog.value, settings=settings
+            )
+        loaded = load_inventory(inventory, prefetch.start if prefetch else None)
+        if all_envs:
+            names = [e.name for e in loaded.environments]
         if all_envs and not names:
             raise UsageError(f"--all-envs: the inventory {loaded.path} declares no environments.")
         paths = {"output": output, "markdown": markdown, "json": json_path, "junit": junit, "sarif": sarif}
@@ -163,7 +170,9 @@ def audit(
             name = names[0] if names else None
             try:
                 reports = [
-                    audit_inventory(loaded, name, db_url=db_url, catalog_source=catalog.value, settings=settings)
+                    audit_inventory(
+                        loaded, name, db_url=db_url, catalog_source=catalog.value, settings=settings, prefetch=prefetch
+                    )
                 ]
             except AuditorError as error:
                 if not (any(paths.values()) or github):
