@@ -6,6 +6,7 @@ only when it runs, so `auditor --help` stays quick.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Annotated
@@ -52,6 +53,10 @@ def _root(
 
 
 def main() -> None:
+    # One command, then the process ends: an audit builds about a million objects and next to
+    # no reference cycles, so the cyclic collector would only walk them again and again to free
+    # nothing (a fifth of a 10,000-table audit's CPU time; peak memory is the same without it).
+    gc.disable()
     os.environ.setdefault("TERMINAL_WIDTH", "100")  # help text width when not on a terminal
     for stream in (sys.stdout, sys.stderr):
         # Reports hold emoji and database names: on a terminal that cannot show a character
