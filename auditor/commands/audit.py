@@ -140,6 +140,7 @@ def audit(
     from auditor.api import CatalogPrefetch, audit_environments, audit_inventory, failed_report
     from auditor.catalog.settings import SessionSettings
     from auditor.inventory import load_inventory
+    from auditor.render import prepare as prepare_renderers
 
     settings = SessionSettings(
         connect_timeout=connect_timeout,
@@ -164,6 +165,7 @@ def audit(
         paths = {"output": output, "markdown": markdown, "json": json_path, "junit": junit, "sarif": sarif}
         _check_several(names, paths, output_format, db_url, all_envs=all_envs)
         previous = _load_baselines(baseline, names)
+        prepare_renderers(_formats(output_format, paths, github))  # meanwhile, the prefetch waits for the server
         if len(names) > 1:
             reports = audit_environments(loaded, names, catalog_source=catalog.value, settings=settings, jobs=jobs)
         else:
@@ -213,6 +215,12 @@ def _check_several(
         raise UsageError(
             f"With several environments, --format {fmt.value} needs --output with {ENV_PLACEHOLDER} in its path."
         )
+
+
+def _formats(fmt: OutputFormat, paths: dict[str, Path | None], github: bool) -> set[str]:
+    """The formats this run renders."""
+    extra = {option for option in ("markdown", "json", "junit", "sarif") if paths[option] is not None}
+    return {fmt.value} | extra | ({"markdown"} if github else set())
 
 
 def _load_baselines(path: Path | None, names: list[str]) -> dict[str | None, PreviousReport]:

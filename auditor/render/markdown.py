@@ -10,6 +10,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
+import jinja2
+
 from auditor import __version__
 from auditor.model import Finding, Report
 from auditor.render.values import (
@@ -55,10 +57,15 @@ FOLD_ROWS = 10
 """Sections with more findings than this are folded in <details>."""
 
 
+def report_template() -> jinja2.Template:
+    """The compiled report template (compiled once: the environment keeps it)."""
+    return environment().get_template("report.md.j2")
+
+
 def render_markdown(report: Report, *, max_chars: int | None = MAX_CHARS, full_report: str | None = None) -> str:
     """The report as GFM; past `max_chars` it keeps the headline, the counts and the most
     severe findings, and says how many were left out and where the full report is."""
-    template = environment().get_template("report.md.j2")
+    template = report_template()
     fixed = _report_values(report, full_report)
     # The report without findings (`row` is never called), and its row macro.
     empty = template.make_module(fixed | _findings_values(report, (), row=str))
