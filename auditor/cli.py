@@ -6,10 +6,11 @@ only when it runs, so `auditor --help` stays quick.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -65,6 +66,8 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
     try:
         app()
+    except SystemExit as done:
+        _end_process(done.code)
     except Exception as error:  # a bug: exit 4, so that a CI job never reads it as drift (1)
         if os.environ.get("AUDITOR_DEBUG"):
             raise
@@ -74,3 +77,16 @@ def main() -> None:
             err=True,
         )
         sys.exit(exit_codes.INTERNAL)
+
+
+def _end_process(code: object) -> NoReturn:
+    """Flush the output and end the process now, skipping the interpreter's teardown: it frees
+    every object one at a time, some 75 ms after a 10,000-table audit, for nothing. Every file
+    the command wrote is closed already; no atexit handler of ours is skipped."""
+    if code is not None and not isinstance(code, int):  # sys.exit("message"), as Python shows it
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (auditor audit | head) or stream
+            stream.flush()
+    os._exit(code or 0)
