@@ -174,7 +174,8 @@ class CatalogPrefetch:
     Connecting and reading need only the URL and the schemas, which the inventory's header
     gives (see load_inventory's `on_header`); the tables and buckets, most of a large file,
     are then validated while the server works, instead of before it starts. The thread is a
-    daemon: an invalid inventory ends the run at once, abandoning a read still under way.
+    daemon: an invalid inventory ends the CLI's process at once, abandoning a read still under
+    way; a long-lived caller would be left with that read running until it ends on its own.
     """
 
     def __init__(
@@ -284,16 +285,21 @@ def audit(
     settings: SessionSettings | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> Report:
-    """Audit one environment. Raises InventoryError, UsageError or SourceUnavailable."""
-    options = {
-        "db_url": db_url,
-        "label": label,
-        "catalog_source": catalog_source,
-        "settings": settings or SessionSettings(statement_timeout=statement_timeout),
-        "environ": environ,
-    }
-    prefetch = CatalogPrefetch(environment, **options)
-    return audit_inventory(load_inventory(inventory_path, prefetch.start), environment, prefetch=prefetch, **options)
+    """Audit one environment. Raises InventoryError, UsageError or SourceUnavailable.
+
+    The inventory is loaded before the catalog is read, with no background thread: a caller
+    that goes on after an invalid inventory is left with no read under way (the CLI, whose
+    process ends then, overlaps the two with a CatalogPrefetch).
+    """
+    return audit_inventory(
+        load_inventory(inventory_path),
+        environment,
+        db_url=db_url,
+        label=label,
+        catalog_source=catalog_source,
+        settings=settings or SessionSettings(statement_timeout=statement_timeout),
+        environ=environ,
+    )
 
 
 def audit_environments(

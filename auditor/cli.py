@@ -7,6 +7,7 @@ only when it runs, so `auditor --help` stays quick.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import sys
@@ -68,6 +69,10 @@ def main() -> None:
         app()
     except SystemExit as done:
         _end_process(done.code)
+    except OSError as error:
+        if os.environ.get("AUDITOR_DEBUG") or error.errno not in OUTPUT_ERRNOS:
+            raise
+        _end_process(exit_codes.USAGE, error)
     except Exception as error:  # a bug: exit 4, so that a CI job never reads it as drift (1)
         if os.environ.get("AUDITOR_DEBUG"):
             raise
@@ -79,14 +84,37 @@ def main() -> None:
         sys.exit(exit_codes.INTERNAL)
 
 
-def _end_process(code: object) -> NoReturn:
+OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
+"""Errors of writing to stdout or stderr (report files fail as UsageError, where they are written)."""
+
+
+def _end_process(code: object, output_error: OSError | None = None) -> NoReturn:
     """Flush the output and end the process now, skipping the interpreter's teardown: it frees
     every object one at a time, some 75 ms after a 10,000-table audit, for nothing. Every file
-    the command wrote is closed already; no atexit handler of ours is skipped."""
-    if code is not None and not isinstance(code, int):  # sys.exit("message"), as Python shows it
-        print(code, file=sys.stderr)
+    the command wrote is closed already; no atexit handler of ours is skipped.
+
+    Output that could not be written (a full disk) is reported, and makes the exit code at least
+    2, never 0 or 1. A pipe its reader closed (`auditor audit | head`) is not an error: the
+    reader has what it wanted (click exits 1 when that happens in the middle of a write).
+    """
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"), shown as Python shows it
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (auditor audit | head) or stream
+        if stream is None:  # the descriptor was closed when the process started
+            continue
+        try:
             stream.flush()
-    os._exit(code or 0)
+        except BrokenPipeError:
+            pass
+        except (OSError, ValueError) as error:
+            output_error = output_error or error
+    if output_error is not None:
+        code = max(code, exit_codes.USAGE)
+        if sys.stderr is not None:
+            with contextlib.suppress(OSError, ValueError):
+                print(f"error: cannot write the output: {output_error}", file=sys.stderr, flush=True)
+    os._exit(code)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from psycopg.conninfo import make_conninfo
 
 import auditor.api
 from auditor.cli import main
-from tests.conftest import INVENTORY, run_auditor
+from tests.conftest import INVENTORY, REPO, run_auditor
 
 
 def closed_port() -> int:
@@ -123,3 +126,40 @@ def test_a_terminal_that_cannot_show_emoji_gets_escapes_not_a_crash(empty_db: st
         assert result.returncode == 1, result.stderr  # every declared table is missing: drift, not a bug
         assert "internal error" not in result.stderr
         assert "\\u274c" in result.stdout or "\\u2716" in result.stdout  # the verdict's mark, escaped
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AUDITOR_") and k != "PYTHONUNBUFFERED"}
+    return environment | extra
+
+
+@pytest.mark.parametrize("buffering", ["buffered", "unbuffered"])  # fails at the last flush, or mid-command
+def test_output_that_cannot_be_written_is_an_error_not_a_success(buffering: str) -> None:
+    environment = _environment(PYTHONUNBUFFERED="1") if buffering == "unbuffered" else _environment()
+    with open("/dev/full", "w") as full:  # every write fails: No space left on device
+        result = subprocess.run(
+            [sys.executable, "-m", "auditor", "docs", "inventory", "--output", "-"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env=environment,
+            timeout=60,
+        )
+    assert result.returncode == 2, result.stderr
+    assert "error: cannot write the output: [Errno 28] No space left on device" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_a_closed_standard_stream_is_not_an_error(closed: int) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "validate", "--inventory", str(INVENTORY)],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        preexec_fn=lambda: os.close(closed),
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr + result.stdout
