@@ -33,56 +33,19 @@ def compare_table_security(inventory: Inventory, live_tables: tuple[LiveTable, .
         spec = declared.get((table.schema, table.name))
         expected = spec.rls if spec else None
         checked = expected is not None if spec else table.schema in inventory.exposed_schemas
-        if checked and not _protected_as_expected(expected, security):
-            name = display_name(table.schema, table.name, default_schema)
-            findings += _table_security(name, expected, security)
+        if checked:
+            findings += _table_security(display_name(table.schema, table.name, default_schema), expected, security)
     return findings
 
 
-def _protected_as_expected(expected: bool | None, security: TableSecurity) -> bool:
-    """Row level security on, with policies, and not declared off: the usual case, no finding
-    (a shortcut past _table_security, which would find nothing)."""
-    return security.rls_enabled and bool(security.policies) and expected is not False
-
-
 def _table_security(name: str, expected: bool | None, security: TableSecurity) -> list[Finding]:
-    """`expected`: the declared rls, None for an undeclared table."""
-    readers = ", ".join(security.readers)
-    exposure = f" Roles {readers} can read every row through the API." if readers else ""
-    state = _rls_state(security)
+    """`expected`: the declared rls, None for an undeclared table.
+
+    Who can read, and the state's wording, are worked out only where a finding may need them:
+    most tables have row level security on, with policies, and find nothing.
+    """
     if not security.rls_enabled:
-        if security.policies:
-            policies = f"{security.policies} {'policy' if security.policies == 1 else 'policies'}"
-            return [
-                finding(
-                    "rls-policies-ignored",
-                    name,
-                    "enabled",
-                    state,
-                    f"Table {name} has {policies} but row level security is disabled, so none applies.{exposure}",
-                )
-            ]
-        if expected:
-            return [
-                finding(
-                    "rls-disabled",
-                    name,
-                    "enabled",
-                    state,
-                    f"Table {name} has row level security disabled; the inventory expects it enabled.{exposure}",
-                )
-            ]
-        if readers:
-            return [
-                finding(
-                    "table-exposed",
-                    name,
-                    "protected",
-                    f"readable by {readers}",
-                    f"Table {name} has row level security disabled and roles {readers} can read every row.",
-                )
-            ]
-        return []
+        return _rls_disabled(name, expected, security)
     findings: list[Finding] = []
     if expected is False:
         findings.append(
@@ -90,12 +53,12 @@ def _table_security(name: str, expected: bool | None, security: TableSecurity) -
                 "rls-enabled",
                 name,
                 "disabled",
-                state,
+                "enabled (forced)" if security.rls_forced else "enabled",
                 f"Table {name} has row level security enabled; the inventory says rls: false.",
             )
         )
-    unknown = None in (security.anon_can_read, security.authenticated_can_read)
-    if not security.policies and (readers or unknown):
+    unknown = None in (security.anon_can_read, security.authenticated_can_read)  # a role not checked
+    if not security.policies and (security.readers or unknown):
         findings.append(
             finding(
                 "rls-no-policy",
@@ -108,10 +71,42 @@ def _table_security(name: str, expected: bool | None, security: TableSecurity) -
     return findings
 
 
-def _rls_state(security: TableSecurity) -> str:
-    if not security.rls_enabled:
-        return "disabled"
-    return "enabled (forced)" if security.rls_forced else "enabled"
+def _rls_disabled(name: str, expected: bool | None, security: TableSecurity) -> list[Finding]:
+    """Findings of a table with row level security off: policies ignored, expected on, or readable."""
+    readers = ", ".join(security.readers)
+    exposure = f" Roles {readers} can read every row through the API." if readers else ""
+    if security.policies:
+        policies = f"{security.policies} {'policy' if security.policies == 1 else 'policies'}"
+        return [
+            finding(
+                "rls-policies-ignored",
+                name,
+                "enabled",
+                "disabled",
+                f"Table {name} has {policies} but row level security is disabled, so none applies.{exposure}",
+            )
+        ]
+    if expected:
+        return [
+            finding(
+                "rls-disabled",
+                name,
+                "enabled",
+                "disabled",
+                f"Table {name} has row level security disabled; the inventory expects it enabled.{exposure}",
+            )
+        ]
+    if readers:
+        return [
+            finding(
+                "table-exposed",
+                name,
+                "protected",
+                f"readable by {readers}",
+                f"Table {name} has row level security disabled and roles {readers} can read every row.",
+            )
+        ]
+    return []
 
 
 _WHO = {"anon": "anyone (role anon)", "authenticated": "any signed-in user (role authenticated)"}

@@ -38,7 +38,7 @@ def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> 
                     f"Table {name} is declared but not in the database.{_case_hint(key, folded)}",
                 )
             )
-        elif _columns_checked(spec, table):
+        else:
             findings += compare_columns(spec, table, display_name(spec.schema, spec.name, default_schema))
     for key, table in live.items():
         if key not in declared:
@@ -67,11 +67,6 @@ def _case_hint(key: tuple[str, str], folded: dict[tuple[str, str], str]) -> str:
     schema, table = key
     other = folded.get((schema, table.lower()))
     return f" The database has {other} (names are case-sensitive)." if other else ""
-
-
-def _columns_checked(spec: TableSpec, table: LiveTable) -> bool:
-    """Whether compare_columns can find anything: most tables only have a count, and it matches."""
-    return spec.columns is not None or spec.column_count not in (None, table.column_count)
 
 
 def compare_columns(spec: TableSpec, table: LiveTable, name: str) -> list[Finding]:
