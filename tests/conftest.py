@@ -81,22 +81,14 @@ def ourvidz_template(server: str) -> Iterator[str]:
 @pytest.fixture
 def ourvidz_db(server: str, ourvidz_template: str) -> Iterator[str]:
     """URL of a fresh database shaped like the OurVidz Supabase project."""
-    name = pg.unique_name("auditor_test")
-    url = pg.create_database(server, name, template=ourvidz_template)
-    try:
+    with pg.fresh_database(server, "auditor_test", template=ourvidz_template) as url:
         yield url
-    finally:
-        pg.drop_database(server, name)
 
 
 @pytest.fixture
 def empty_db(server: str) -> Iterator[str]:
-    name = pg.unique_name("auditor_empty")
-    url = pg.create_database(server, name)
-    try:
+    with pg.fresh_database(server, "auditor_empty") as url:
         yield url
-    finally:
-        pg.drop_database(server, name)
 
 
 def run_auditor(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 from psycopg import sql
@@ -31,6 +33,17 @@ def create_database(admin: str, name: str, template: str | None = None) -> str:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(statement)
     return database_url(admin, name)
+
+
+@contextmanager
+def fresh_database(admin: str, prefix: str, template: str | None = None) -> Iterator[str]:
+    """URL of a new database with a unique name (a copy of `template`, if given), dropped afterwards."""
+    name = unique_name(prefix)
+    url = create_database(admin, name, template)
+    try:
+        yield url
+    finally:
+        drop_database(admin, name)
 
 
 def drop_database(admin: str, name: str) -> None:

@@ -93,9 +93,7 @@ def inventory() -> dict:
 @pytest.fixture(scope="module")
 def hostile_db(server: str) -> Iterator[str]:
     """A database with Supabase's storage schema and tables, columns and buckets named to hurt."""
-    name = pg.unique_name("auditor_hostile")
-    url = pg.create_database(server, name)
-    try:
+    with pg.fresh_database(server, "auditor_hostile") as url:
         platform = (files("auditor") / "demo" / "platform.sql").read_text(encoding="utf-8")
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(platform)
@@ -108,8 +106,6 @@ def hostile_db(server: str) -> Iterator[str]:
                     "insert into storage.buckets (id, name, public) values (%s, %s, %s)", (bucket, bucket, public)
                 )
         yield url
-    finally:
-        pg.drop_database(server, name)
 
 
 @pytest.fixture(scope="module")

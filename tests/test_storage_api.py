@@ -138,12 +138,8 @@ def test_both_sources_agreeing_add_no_finding(api: StorageApiServer, ourvidz_db:
 @pytest.fixture
 def other_db(server: str, ourvidz_template: str) -> Iterator[str]:
     """A second OurVidz database: the project the API answers for, when it is not the SQL one."""
-    name = pg.unique_name("auditor_api")
-    url = pg.create_database(server, name, template=ourvidz_template)
-    try:
+    with pg.fresh_database(server, "auditor_api", template=ourvidz_template) as url:
         yield url
-    finally:
-        pg.drop_database(server, name)
 
 
 def test_both_sources_disagreeing_is_reported(other_db: str, ourvidz_db: str, inventory: Path) -> None:
