@@ -183,12 +183,11 @@ class CatalogPrefetch:
         environment: str | None,
         *,
         db_url: str | None = None,
-        label: str = "custom",
         catalog_source: str = "pg_catalog",
         settings: SessionSettings | None = None,
         environ: Mapping[str, str] = os.environ,
     ):
-        self._environment, self._db_url, self._label, self._environ = environment, db_url, label, environ
+        self._environment, self._db_url, self._environ = environment, db_url, environ
         self._catalog_source, self._settings = catalog_source, settings or SessionSettings()
         self._key: tuple[str, tuple[str, ...]] | None = None
         self._thread: threading.Thread | None = None
@@ -197,10 +196,8 @@ class CatalogPrefetch:
     def start(self, header: Inventory) -> None:
         """Start reading, unless the environment has no usable database URL (then the audit,
         which resolves it again, reports why or reads the Storage API)."""
-        if self._catalog_source not in CATALOG_SOURCES:
-            return
         try:
-            name, url = resolve_database_url(header, self._environment, self._db_url, self._environ, self._label)
+            name, url = resolve_database_url(header, self._environment, self._db_url, self._environ)
         except AuditorError:
             return
         # imported here, not in the thread: importing holds the interpreter lock, and the

@@ -48,21 +48,9 @@ def read_tables(session: Session, schemas: tuple[str, ...], catalog_source: str)
             tuple(types or ()),
             tuple(nullable or ()),
             partitioned,
-            TableSecurity(rls, forced, policies, anon, authenticated),
+            TableSecurity(*security),  # rls_enabled, rls_forced, policies, anon / authenticated can read
         )
-        for (
-            schema,
-            name,
-            partitioned,
-            names,
-            types,
-            nullable,
-            rls,
-            forced,
-            policies,
-            anon,
-            authenticated,
-        ) in rows
+        for schema, name, partitioned, names, types, nullable, *security in rows
     )
 
 
