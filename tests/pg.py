@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -54,3 +54,8 @@ def drop_database(admin: str, name: str) -> None:
 def execute(url: str, statements: str, params: object = None) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(statements, params)
+
+
+def conninfo_dbname(url: str) -> str:
+    """The database name a connection URL or conninfo string names."""
+    return conninfo_to_dict(url)["dbname"]

@@ -1,0 +1,74 @@
+"""Golden reports: the demo's drifted database audited in every format, byte for byte.
+
+The real CLI audits the OurVidz fixture after drift.sql, against the repository's inventory and
+docs (without 60-projects.md, as the demo does). The only parts that vary between runs (the
+throwaway database's name and port, the time, the version and the inventory's hash) are
+replaced by placeholders before the comparison.
+
+A change to any report's bytes fails here. When the change is intended, regenerate the files
+with `AUDITOR_UPDATE_GOLDEN=1 python -m pytest tests/test_golden_reports.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from auditor import __version__
+from tests import pg
+from tests.conftest import REPO, run_auditor
+
+GOLDEN = Path(__file__).parent / "golden" / "reports"
+UPDATE = os.environ.get("AUDITOR_UPDATE_GOLDEN") == "1"
+
+# (golden file, auditor arguments, extra environment)
+CASES = [
+    ("terminal-80.txt", ["--format", "terminal"], {"COLUMNS": "80"}),
+    ("terminal-200.txt", ["--format", "terminal"], {"COLUMNS": "200"}),
+    ("report.md", ["--format", "markdown"], {}),
+    ("report.json", ["--format", "json"], {}),
+    ("report.junit.xml", ["--format", "junit"], {}),
+    ("report.sarif.json", ["--format", "sarif"], {}),
+]
+
+
+@pytest.fixture(scope="module")
+def drifted_demo(server: str, ourvidz_template: str, tmp_path_factory: pytest.TempPathFactory):
+    """(URL, folder): the demo's drifted database, and a copy of the inventory and docs it is audited with."""
+    folder = tmp_path_factory.mktemp("golden")
+    shutil.copyfile(REPO / "inventory.yaml", folder / "inventory.yaml")
+    shutil.copytree(REPO / "docs" / "database", folder / "docs" / "database", ignore=shutil.ignore_patterns("60-*"))
+    with pg.fresh_database(server, "auditor_golden", template=ourvidz_template) as url:
+        pg.execute(url, (files("auditor") / "demo" / "drift.sql").read_text(encoding="utf-8"))
+        yield url, folder
+
+
+def normalized(text: str, url: str) -> str:
+    """The report with what varies between runs replaced by placeholders."""
+    database = pg.conninfo_dbname(url)
+    for spelling in (database, database.replace("_", "\\_")):  # as is, and as markdown escapes it
+        text = text.replace(spelling, "<database>")
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?", "<time>", text)
+    text = re.sub(r"\b[0-9a-f]{64}\b", "<sha256>", text)
+    text = re.sub(r"\b[0-9a-f]{12}\b", "<sha256:12>", text)
+    text = re.sub(r"(127\.0\.0\.1|localhost):\d+", "<host>:<port>", text)
+    return text.replace(__version__, "<version>")
+
+
+@pytest.mark.parametrize(("golden", "args", "env"), CASES, ids=[c[0] for c in CASES])
+def test_report_matches_its_golden_file(drifted_demo, golden: str, args: list[str], env: dict[str, str]) -> None:
+    url, folder = drifted_demo
+    result = run_auditor("audit", "--db-url", url, *args, env=env, cwd=folder)
+    assert result.returncode == 1, result.stderr
+    text = normalized(result.stdout, url)
+    path = GOLDEN / golden
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"no golden file {path}: run with AUDITOR_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
