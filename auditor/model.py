@@ -253,6 +253,9 @@ class Finding:
     message: str
     hint: str
     tags: tuple[str, ...] = ()  # e.g. ("security",): lets --fail-on and reports single them out
+    path: str | None = None  # the file the finding points at, when not inventory.yaml (a doc page)
+    line: int | None = None  # the line in that file that the finding is about
+    about: str | None = None  # the table or bucket a finding on another object (a doc page) is about
 
     @property
     def sort_key(self) -> tuple:
@@ -275,6 +278,17 @@ class InventoryObject:
     kind: str
     name: str
     line: int = 0
+
+
+@dataclass(frozen=True)
+class AcceptedExposure:
+    """An exposure the inventory declares on purpose, with its reason (a function anon may call,
+    a public view, a deny-all table): not a finding, but listed in the report's security section."""
+
+    kind: str
+    name: str
+    exposure: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -307,6 +321,7 @@ class Report:
     objects: tuple[InventoryObject, ...] = ()  # the declared tables and buckets
     inventory_sha256: str = ""  # of the inventory file's bytes; "" when unknown
     baseline: Baseline | None = None
+    accepted: tuple[AcceptedExposure, ...] = ()  # exposures declared on purpose
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.findings, key=lambda f: f.sort_key))
