@@ -17,10 +17,10 @@ from auditor import exit_codes, urls
 from auditor.catalog.settings import SessionSettings
 from auditor.docs.scan import scan_docs
 from auditor.docs.tree import DocsTree
-from auditor.drift import compare, display_name
+from auditor.drift import compare
 from auditor.errors import AuditorError, UsageError
 from auditor.inventory import load_inventory
-from auditor.model import AuditFailure, Catalog, Inventory, InventoryObject, Report
+from auditor.model import INVENTORIED, AuditFailure, Catalog, Inventory, InventoryObject, Report
 
 DATABASE_URL_VARIABLE = "AUDITOR_DATABASE_URL"
 DEBUG_VARIABLE = "AUDITOR_DEBUG"
@@ -100,24 +100,26 @@ def build_report(
 
 
 def checked_counts(inventory: Inventory, catalog: Catalog | None) -> dict[str, int | None]:
-    """Declared and live tables and buckets; a live count is None when that source was not read."""
-    tables = None if catalog is None else catalog.tables
-    buckets = None if catalog is None else catalog.buckets
-    return {
-        "tables_declared": len(inventory.tables),
-        "tables_live": None if tables is None else len(tables),
-        "buckets_declared": len(inventory.buckets),
-        "buckets_live": None if buckets is None else len(buckets),
-    }
+    """Declared and live objects of each kind ("tables_declared", "tables_live"...); a count is None
+    when the inventory has no such section, or that source was not read. A kind neither declared
+    nor read is left out."""
+    counts: dict[str, int | None] = {}
+    for kind in INVENTORIED:
+        declared = inventory.declared(kind)
+        live = None if catalog is None else catalog.live(kind)
+        if declared is not None or live is not None:
+            counts[f"{kind.plural}_declared"] = None if declared is None else len(declared)
+            counts[f"{kind.plural}_live"] = None if live is None else len(live)
+    return counts
 
 
 def inventory_objects(inventory: Inventory) -> tuple[InventoryObject, ...]:
-    """The declared tables and buckets, named as findings name them, with their lines."""
-    tables = (
-        InventoryObject("table", display_name(t.schema, t.name, inventory.default_schema), t.line)
-        for t in inventory.tables
+    """The declared objects of every kind, named as findings name them, with their lines."""
+    return tuple(
+        InventoryObject(kind.name, spec.display(inventory.default_schema), spec.line)
+        for kind in INVENTORIED
+        for spec in inventory.declared(kind) or ()
     )
-    return (*tables, *(InventoryObject("bucket", b.id, b.line) for b in inventory.buckets))
 
 
 def file_sha256(path: str) -> str:

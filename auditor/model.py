@@ -26,6 +26,48 @@ _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 SEVERITIES = _SEVERITY_ORDER
 
 
+# --- kinds of object ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of object findings are about. An inventoried kind has a section of inventory.yaml
+    and a field of Inventory and of Catalog, both named `plural`; the others are parts of one
+    (a table's columns and policies) or documentation pages."""
+
+    name: str  # as findings name it: "table", "materialized view"
+    plural: str  # "tables", "materialized_views": its section, fields and summary counts
+    title: str  # its section of a report
+    code: str  # the prefix of its rules' codes: "matview" in matview-missing
+    inventoried: bool = True
+
+
+KINDS = (
+    Kind("table", "tables", "Tables", "table"),
+    Kind("column", "columns", "Columns", "column", inventoried=False),
+    Kind("policy", "policies", "Policies", "policy", inventoried=False),
+    Kind("view", "views", "Views", "view"),
+    Kind("materialized view", "materialized_views", "Materialized views", "matview"),
+    Kind("foreign table", "foreign_tables", "Foreign tables", "foreign-table"),
+    Kind("function", "functions", "Functions", "function"),
+    Kind("bucket", "buckets", "Buckets", "bucket"),
+    Kind("doc", "docs", "Documentation", "doc", inventoried=False),
+)
+"""Every kind, in the order reports show them."""
+
+INVENTORIED = tuple(kind for kind in KINDS if kind.inventoried)
+_KIND_RANK = {kind.name: rank for rank, kind in enumerate(KINDS)}
+
+
+def kind_named(name: str) -> Kind:
+    return KINDS[_KIND_RANK[name]]
+
+
+def display_name(schema: str, name: str, default_schema: str) -> str:
+    """How findings and reports name an object: `profiles`, or `auth.users` outside the default schema."""
+    return name if schema == default_schema else f"{schema}.{name}"
+
+
 # --- the inventory (what the team declares) ---------------------------------------------
 
 
@@ -33,6 +75,29 @@ SEVERITIES = _SEVERITY_ORDER
 class DeclaredColumn:
     name: str
     type: str | None = None  # None: the type is not checked
+
+
+API_ROLES = ("anon", "authenticated")
+"""The roles the Data API runs requests as: without a JWT, and with a signed-in user's."""
+
+POLICY_COMMANDS = ("select", "insert", "update", "delete", "all")
+
+
+def _readers(anon: bool | None, authenticated: bool | None) -> tuple[str, ...]:
+    return tuple(role for role, can in zip(API_ROLES, (anon, authenticated), strict=True) if can)
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """A row level security policy as the inventory declares it (on a table or storage.objects)."""
+
+    name: str
+    command: str  # one of POLICY_COMMANDS
+    roles: tuple[str, ...]  # sorted; "public" stands for every role
+    using: str | None = None  # the USING expression as PostgreSQL prints it; None: not checked
+    check: str | None = None  # the WITH CHECK expression; None: not checked
+    restrictive: bool = False
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +111,50 @@ class TableSpec:
     doc: str | bool = False  # a file name, True (documented, file found by name) or False
     line: int = 0  # where the table is declared in inventory.yaml
     rls: bool | None = None  # row level security expected on/off; None: not checked
+    policies: tuple[PolicySpec, ...] | None = None  # None: policies are not checked
+    deny_all: bool = False  # `rls: deny-all`: on, with no policy, on purpose (only the server reads it)
+    exposed_to: tuple[str, ...] = ()  # API roles meant to read it with row level security off
+    reason: str = ""  # why it is deny-all or exposed
+
+    def display(self, default_schema: str) -> str:
+        """The name findings give it."""
+        return display_name(self.schema, self.name, default_schema)
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """A declared view, materialized view or foreign table (which of them: the section it is in)."""
+
+    schema: str
+    name: str
+    group: str | None = None
+    description: str = ""
+    doc: str | bool = False
+    line: int = 0
+    exposed_to: tuple[str, ...] = ()  # API roles meant to read it although the platform's linter warns
+    reason: str = ""
+
+    def display(self, default_schema: str) -> str:
+        """The name findings give it."""
+        return display_name(self.schema, self.name, default_schema)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    schema: str
+    name: str
+    arguments: str | None = None  # identity arguments, e.g. "text, integer"; None: every overload
+    group: str | None = None
+    description: str = ""
+    doc: str | bool = False
+    line: int = 0
+    exposed_to: tuple[str, ...] = ()  # API roles meant to call it although it is SECURITY DEFINER
+    reason: str = ""
+
+    def display(self, default_schema: str) -> str:
+        """The name findings give it: with its arguments when the inventory names one overload."""
+        name = display_name(self.schema, self.name, default_schema)
+        return name if self.arguments is None else f"{name}({self.arguments})"
 
 
 BUCKET_STATUSES = ("active", "legacy")
@@ -63,6 +172,10 @@ class BucketSpec:
     doc: str | bool = False
     declared: frozenset[str] = frozenset()  # which of the checkable fields the inventory states
     line: int = 0
+    reason: str = ""  # why a public bucket is public (optional)
+
+    def display(self, default_schema: str) -> str:
+        return self.id
 
 
 @dataclass(frozen=True)
@@ -94,6 +207,13 @@ class Inventory:
     naming: tuple[tuple[tuple[int, int], str], ...] = ()  # ((low, high), topic)
     docs_stub_bytes: int = 200  # a doc smaller than this is a stub
     exposed_schemas: tuple[str, ...] = ("public",)  # schemas the Data API serves to anon/authenticated
+    # Sections a file may leave out; None: that kind is not inventoried (not checked for missing
+    # or undeclared objects; its security rules still run).
+    views: tuple[RelationSpec, ...] | None = None
+    materialized_views: tuple[RelationSpec, ...] | None = None
+    foreign_tables: tuple[RelationSpec, ...] | None = None
+    functions: tuple[FunctionSpec, ...] | None = None
+    storage_policies: tuple[PolicySpec, ...] | None = None  # policies on storage.objects; None: not checked
 
     @property
     def default_schema(self) -> str:
@@ -101,6 +221,10 @@ class Inventory:
 
     def environment(self, name: str) -> Environment | None:
         return next((e for e in self.environments if e.name == name), None)
+
+    def declared(self, kind: Kind) -> tuple | None:
+        """The declared objects of an inventoried kind; None when the file has no such section."""
+        return getattr(self, kind.plural)
 
 
 # --- the live catalog (what the database holds) -----------------------------------------
@@ -126,8 +250,7 @@ class TableSecurity:
     @property
     def readers(self) -> tuple[str, ...]:
         """The API roles that hold SELECT on the table (and USAGE on its schema)."""
-        roles = (("anon", self.anon_can_read), ("authenticated", self.authenticated_can_read))
-        return tuple(role for role, can in roles if can)
+        return _readers(self.anon_can_read, self.authenticated_can_read)
 
 
 @dataclass(frozen=True)
@@ -151,6 +274,55 @@ class LiveTable:
     @property
     def columns(self) -> tuple[LiveColumn, ...]:
         return tuple(map(LiveColumn, self.column_names, self.column_types, self.column_nullable))
+
+
+@dataclass(frozen=True)
+class LiveRelation:
+    """A view, materialized view or foreign table, with what decides whether it leaks rows."""
+
+    kind: str  # "view", "materialized view" or "foreign table"
+    schema: str
+    name: str
+    anon_can_read: bool | None  # None: the role does not exist, not checked
+    authenticated_can_read: bool | None
+    security_invoker: bool = False  # a view that runs with the caller's rights (PostgreSQL 15+)
+    rls_tables: tuple[str, ...] = ()  # tables with row level security it reads, schema-qualified
+    reads_auth_users: bool = False
+    auth_users_rls: bool = True  # whether auth.users has row level security on
+
+    @property
+    def readers(self) -> tuple[str, ...]:
+        return _readers(self.anon_can_read, self.authenticated_can_read)
+
+
+@dataclass(frozen=True)
+class LiveFunction:
+    schema: str
+    name: str
+    arguments: str  # identity arguments as pg_get_function_identity_arguments prints them
+    security_definer: bool
+    anon_can_execute: bool | None  # None: the role does not exist, not checked
+    authenticated_can_execute: bool | None
+
+    @property
+    def callers(self) -> tuple[str, ...]:
+        """The API roles that may execute it (and use its schema)."""
+        return _readers(self.anon_can_execute, self.authenticated_can_execute)
+
+
+@dataclass(frozen=True)
+class LivePolicy:
+    """A policy as pg_policies prints it."""
+
+    schema: str
+    table: str
+    name: str
+    command: str  # one of POLICY_COMMANDS
+    roles: tuple[str, ...]  # sorted; "public" for PUBLIC
+    using: str | None
+    check: str | None
+    restrictive: bool
+    rls_enabled: bool  # on its table
 
 
 @dataclass(frozen=True)
@@ -200,6 +372,16 @@ class Catalog:
     server_version: str = ""
     objects_access: ObjectsAccess | None = None  # None: storage.objects policies not read
     storage_api: ApiBucketListing | None = None  # None: the Storage API was not asked
+    # None: not read (no privilege, or a source such as the Storage API that has none)
+    views: tuple[LiveRelation, ...] | None = None
+    materialized_views: tuple[LiveRelation, ...] | None = None
+    foreign_tables: tuple[LiveRelation, ...] | None = None
+    functions: tuple[LiveFunction, ...] | None = None
+    policies: tuple[LivePolicy, ...] | None = None  # of the audited schemas' tables and storage.objects
+
+    def live(self, kind: Kind) -> tuple | None:
+        """The live objects of an inventoried kind; None when they were not read."""
+        return getattr(self, kind.plural)
 
 
 @dataclass(frozen=True)
@@ -226,9 +408,6 @@ class ApiBucketListing:
 
 
 # --- the result ---------------------------------------------------------------------------
-
-KINDS = ("table", "column", "bucket", "doc")
-"""Object kinds, in the order reports show them."""
 
 
 @dataclass(frozen=True)
@@ -259,7 +438,7 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple:
-        kind_rank = KINDS.index(self.kind) if self.kind in KINDS else len(KINDS)
+        kind_rank = _KIND_RANK.get(self.kind, len(KINDS))
         return (kind_rank, self.severity.rank, self.name, self.rule)
 
 

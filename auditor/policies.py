@@ -18,8 +18,6 @@ import re
 
 from auditor.model import ObjectsAccess, ObjectsPolicy
 
-API_ROLES = ("anon", "authenticated")
-
 _LITERAL = re.compile(r"'((?:[^']|'')*)'")
 _PER_USER = re.compile(r"\bauth\.(?:uid|jwt)\s*\(|\bcurrent_user\b|\bsession_user\b|\bowner(?:_id)?\b")
 _ROLE_CHECK = re.compile(r"\bauth\.role\s*\(")

@@ -72,3 +72,24 @@ def test_report_matches_its_golden_file(drifted_demo, golden: str, args: list[st
         path.write_text(text, encoding="utf-8")
     assert path.is_file(), f"no golden file {path}: run with AUDITOR_UPDATE_GOLDEN=1"
     assert text == path.read_text(encoding="utf-8")
+
+
+SNAPSHOT_CASES = [
+    ("snapshot.yaml", ["snapshot", "--env", "prod", "--project", "OurVidz", "--output", "-"]),
+    ("snapshot-columns.yaml", ["snapshot", "--env", "prod", "--project", "OurVidz", "--output", "-", "--columns"]),
+    ("snapshot-update.diff", ["snapshot", "--env", "prod", "--update", "--dry-run"]),
+]
+
+
+@pytest.mark.parametrize(("golden", "args"), SNAPSHOT_CASES, ids=[c[0] for c in SNAPSHOT_CASES])
+def test_snapshot_matches_its_golden_file(drifted_demo, golden: str, args: list[str]) -> None:
+    url, folder = drifted_demo
+    result = run_auditor(*args, "--db-url", url, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    text = normalized(result.stdout, url)
+    text = re.sub(r"\d{4}-\d\d-\d\d", "<date>", text)
+    path = GOLDEN / golden
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"no golden file {path}: run with AUDITOR_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")

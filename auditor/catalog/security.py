@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from auditor.catalog.connection import Session
 from auditor.catalog.sql import query
-from auditor.model import ObjectsAccess, ObjectsPolicy, SkippedCheck
-from auditor.policies import API_ROLES
+from auditor.model import API_ROLES, ObjectsAccess, ObjectsPolicy, SkippedCheck
 
 ROLE_PARAMS = {role: role for role in API_ROLES}  # the SQL binds each role's name
 

@@ -6,16 +6,20 @@ from auditor.drift.rules import finding
 from auditor.model import (
     ApiBucketListing,
     BucketSpec,
+    Catalog,
     Finding,
+    Inventory,
     LiveBucket,
 )
 from auditor.sizes import format_size
 from auditor.wording import mime_list, plural, visibility
 
 
-def compare_buckets(
-    specs: tuple[BucketSpec, ...], live_buckets: tuple[LiveBucket, ...], counts_available: bool
-) -> list[Finding]:
+def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:
+    """Declared buckets and their settings against the live ones."""
+    if catalog.buckets is None:
+        return []
+    specs, live_buckets, counts_available = inventory.buckets, catalog.buckets, catalog.object_counts_available
     live = {b.id: b for b in live_buckets}
     findings: list[Finding] = []
     for spec in specs:
@@ -105,6 +109,13 @@ def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool)
 
 STORAGE_API = "(storage API)"
 """The object name of findings about the Storage API as a whole."""
+
+
+def compare_sources(inventory: Inventory, catalog: Catalog) -> list[Finding]:
+    """The Storage API's listing against storage.buckets, when both were read."""
+    if catalog.storage_api is None:
+        return []
+    return compare_bucket_sources(catalog.buckets, catalog.storage_api)
 
 
 def compare_bucket_sources(buckets: tuple[LiveBucket, ...] | None, listing: ApiBucketListing) -> list[Finding]:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from auditor.drift.rules import finding
-from auditor.drift.tables import display_name
 from auditor.model import (
+    Catalog,
     Finding,
     Inventory,
     LiveBucket,
-    LiveTable,
     ObjectsAccess,
     TableSecurity,
+    display_name,
 )
 from auditor.policies import listers
 
@@ -21,8 +21,9 @@ from auditor.policies import listers
 # table-undeclared as well: one finding is about the inventory, the other about the data.
 
 
-def compare_table_security(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> list[Finding]:
+def compare_tables(inventory: Inventory, catalog: Catalog) -> list[Finding]:
     """Tables of the exposed schemas, and declared tables with an explicit rls, whose security read."""
+    live_tables = catalog.tables or ()
     declared = {(t.schema, t.name): t for t in inventory.tables}
     default_schema = inventory.default_schema
     findings: list[Finding] = []
@@ -112,8 +113,14 @@ def _rls_disabled(name: str, expected: bool | None, security: TableSecurity) -> 
 _WHO = {"anon": "anyone (role anon)", "authenticated": "any signed-in user (role authenticated)"}
 
 
-def compare_bucket_listing(buckets: tuple[LiveBucket, ...], access: ObjectsAccess) -> list[Finding]:
+def compare_buckets(inventory: Inventory, catalog: Catalog) -> list[Finding]:
     """Public buckets whose files the API roles can list, not only fetch by URL."""
+    if catalog.buckets is None or catalog.objects_access is None:
+        return []
+    return compare_bucket_listing(catalog.buckets, catalog.objects_access)
+
+
+def compare_bucket_listing(buckets: tuple[LiveBucket, ...], access: ObjectsAccess) -> list[Finding]:
     findings: list[Finding] = []
     for bucket in buckets:
         who = listers(access, bucket.id) if bucket.public else []

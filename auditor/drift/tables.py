@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from auditor.drift.rules import finding
 from auditor.model import (
+    Catalog,
     Finding,
     Inventory,
     LiveTable,
     TableSpec,
+    display_name,
 )
 from auditor.types import normalize_type, same_type
 from auditor.wording import plural
 
 
-def display_name(schema: str, table: str, default_schema: str) -> str:
-    return table if schema == default_schema else f"{schema}.{table}"
-
-
-def compare_tables(inventory: Inventory, live_tables: tuple[LiveTable, ...]) -> list[Finding]:
+def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:
+    """Declared tables and their columns against the live ones."""
+    if catalog.tables is None:
+        return []
+    live_tables = catalog.tables
     default_schema = inventory.default_schema
     live = {(t.schema, t.name): t for t in live_tables}
     declared = {(t.schema, t.name): t for t in inventory.tables}

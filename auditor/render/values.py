@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.model import Finding, Report, Severity
+from auditor.model import KINDS, Finding, Report, Severity
 from auditor.sizes import format_size
 from auditor.wording import plural
 
@@ -46,7 +46,7 @@ def severity_count(count: int, severity: str) -> str:
     return f"{count} {severity}" if severity == "info" else plural(count, severity)
 
 
-KIND_TITLES = {"table": "Tables", "column": "Columns", "bucket": "Buckets", "doc": "Documentation"}
+KIND_TITLES = {kind.name: kind.title for kind in KINDS}
 SECURITY = "security"
 SECURITY_TITLE = "Security"
 

@@ -27,6 +27,7 @@ from auditor.model import Catalog, Finding, Inventory
 from auditor.reports import write_atomically
 from auditor.snapshot.create import environment_variable, render_inventory
 from auditor.snapshot.docs_index import DocsIndex
+from auditor.snapshot.entries import EntryOptions
 from auditor.snapshot.text_edit import Document, apply_edits
 from auditor.snapshot.update import Change, Planner
 
@@ -130,8 +131,7 @@ def create_inventory(
         environment=environment,
         variable=variable,
         docs_folder=docs_folder,
-        doc=docs,
-        with_columns=with_columns,
+        options=EntryOptions(schemas[0], docs, with_columns=with_columns),
     )
     _check_loads(text, path)
     return Outcome(path, old, text, skipped=catalog.skipped)
@@ -220,8 +220,7 @@ def refresh_inventory(
         loaded.catalog,
         environment=loaded.environment,
         today=on or today(),
-        doc_lookup=_docs_lookup(loaded.inventory, path),
-        with_columns=with_columns,
+        options=EntryOptions(loaded.inventory.default_schema, _docs_lookup(loaded.inventory, path), with_columns),
     )
     plan = planner.plan(loaded.findings, prune=prune)
     if loaded.variable:
@@ -253,7 +252,7 @@ def accept_finding(
         loaded.catalog,
         environment=loaded.environment,
         today=today(),
-        doc_lookup=_docs_lookup(loaded.inventory, path),
+        options=EntryOptions(loaded.inventory.default_schema, _docs_lookup(loaded.inventory, path)),
     )
     plan = planner.plan(matches, prune=True, accept=True)
     if not plan.changes:

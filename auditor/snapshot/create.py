@@ -1,6 +1,6 @@
 """A complete inventory.yaml from a live catalog: what `auditor snapshot` writes.
 
-The output is deterministic (tables by schema and name, buckets by id, no timestamp), loads
+The output is deterministic (objects by schema and name, buckets by id, no timestamp), loads
 with `load_inventory`, and audits clean against the database it was read from.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from auditor.model import Catalog
-from auditor.snapshot.entries import DocLookup, bucket_entry, table_entry
+from auditor.snapshot.entries import SECTIONS, EntryOptions
 from auditor.snapshot.yaml_text import flow_list, scalar
 
 
@@ -34,11 +34,10 @@ def render_inventory(
     environment: str,
     variable: str,
     docs_folder: str | None,
-    doc: DocLookup,
-    with_columns: bool = False,
+    options: EntryOptions,
 ) -> str:
-    """The text of a new inventory.yaml describing `catalog`."""
-    default_schema = schemas[0]
+    """The text of a new inventory.yaml describing `catalog`: a section for every kind it read
+    (tables always: a file without them would declare nothing)."""
     out = [
         f"# Inventory of {project}, written by `auditor snapshot --env {environment}` from its database.\n",
         "# Add descriptions, groups and comments freely: `auditor snapshot --update` keeps them.\n",
@@ -48,14 +47,13 @@ def render_inventory(
     ]
     if docs_folder is not None:
         out.append(f"\ndocs:\n  folder: {scalar(docs_folder)}\n")
-    tables = sorted(catalog.tables or (), key=lambda t: (t.schema != default_schema, t.schema, t.name))
-    out.append("\ntables:" + ("\n" if tables else " {}\n"))
-    out += [table_entry(t, default_schema, with_columns=with_columns, doc=doc).block(2) for t in tables]
-    if catalog.buckets is not None:
-        buckets = sorted(catalog.buckets, key=lambda b: b.id)
-        out.append("\n# Sizes: 50MB = 50 x 1024 x 1024 bytes; null = no limit. Object counts are comments.\n")
-        out.append("buckets:" + ("\n" if buckets else " {}\n"))
-        out += [bucket_entry(b, doc=doc).block(2) for b in buckets]
+    for section in SECTIONS:
+        live = catalog.live(section.kind)
+        if live is None and section.kind.name != "table":
+            continue
+        objects = sorted(live or (), key=lambda obj: section.order(obj, options.default_schema))
+        out.append(f"\n{section.comment}{section.kind.plural}:" + ("\n" if objects else " {}\n"))
+        out += [section.entry(obj, options).block(2) for obj in objects]
     out.append("\n# Connection URLs come from environment variables, never from this file.\n")
     out.append("environments:\n" + environment_entry(environment, variable))
     return "".join(out)

@@ -1,15 +1,23 @@
-"""Inventory entries for live tables and buckets, as YAML text (block or flow style).
+"""Inventory entries for live objects, as YAML text (block or flow style), one writer per kind.
 
 Shared by `auditor snapshot` (a whole new file) and `--update` / `accept` (one entry spliced
-into a person's file), so a table reads the same whichever wrote it.
+into a person's file), so an object reads the same whichever wrote it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from auditor.model import LiveBucket, LiveTable
+from auditor.model import (
+    Kind,
+    LiveBucket,
+    LiveFunction,
+    LivePolicy,
+    LiveRelation,
+    LiveTable,
+    kind_named,
+)
 from auditor.sizes import format_size
 from auditor.snapshot.yaml_text import flow_list, scalar
 from auditor.wording import plural
@@ -17,13 +25,28 @@ from auditor.wording import plural
 DocLookup = Callable[[str], "str | bool | None"]
 """Doc status of an object by name: a file name, False (none found), or None (do not write `doc`)."""
 
+REVIEW_REASON = "to review: found exposed by auditor snapshot"
+"""The reason written for an exposure the snapshot found: the audit accepts it, and the report's
+security section lists it with these words until a person writes why it is meant."""
+
+
+@dataclass(frozen=True)
+class Nested:
+    """A field whose value is a mapping of its own, one `key: value` line per pair (policies)."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+FieldValue = str | tuple[str, ...] | Nested
+
 
 @dataclass(frozen=True)
 class Entry:
-    """One inventory entry: its key, its fields (inline YAML values, or block list items), a comment."""
+    """One inventory entry: its key, its fields (inline YAML values, block list items or a nested
+    mapping), a comment."""
 
     key: str
-    fields: tuple[tuple[str, str | tuple[str, ...]], ...]
+    fields: tuple[tuple[str, FieldValue], ...]
     comment: str | None = None
 
     def block(self, indent: int, step: int = 2) -> str:
@@ -37,6 +60,9 @@ class Entry:
             if isinstance(value, tuple):
                 lines.append(f"{child}{name}:" + ("" if value else " []"))
                 lines += [f"{child}{' ' * step}- {item}" for item in value]
+            elif isinstance(value, Nested):
+                lines.append(f"{child}{name}:" + ("" if value.pairs else " {}"))
+                lines += [f"{child}{' ' * step}{key}: {text}" for key, text in value.pairs]
             else:
                 lines.append(f"{child}{name}: {value}")
         return "\n".join(lines) + "\n"
@@ -45,9 +71,26 @@ class Entry:
         """The entry's value as a flow mapping, for a person's `{...}` style section."""
         parts = []
         for name, value in self.fields:
-            shown = "[" + ", ".join("{" + item + "}" for item in value) + "]" if isinstance(value, tuple) else value
+            if isinstance(value, tuple):
+                shown = "[" + ", ".join("{" + item + "}" for item in value) + "]"
+            elif isinstance(value, Nested):
+                shown = "{" + ", ".join(f"{key}: {text}" for key, text in value.pairs) + "}"
+            else:
+                shown = value
             parts.append(f"{name}: {shown}")
         return "{" + ", ".join(parts) + "}"
+
+
+@dataclass(frozen=True)
+class EntryOptions:
+    """What every writer needs besides the object: how names read, docs, and the choices of the run."""
+
+    default_schema: str
+    doc: DocLookup
+    with_columns: bool = False
+    policies: Mapping[tuple[str, str], tuple[LivePolicy, ...]] | None = None  # by table; None: not written
+    policy_expressions: bool = False
+    overloaded: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (schema, name) of functions
 
 
 def table_key(schema: str, name: str, default_schema: str) -> str:
@@ -76,14 +119,68 @@ def live_rls(table: LiveTable) -> bool | None:
     return False
 
 
-def table_entry(table: LiveTable, default_schema: str, *, with_columns: bool, doc: DocLookup) -> Entry:
-    fields: list[tuple[str, str | tuple[str, ...]]] = [("columns", columns_value(table, with_columns))]
+def exposure_fields(roles: tuple[str, ...]) -> list[tuple[str, FieldValue]]:
+    """`exposed_to` and the review reason, for an exposure the audit would otherwise report."""
+    return [("exposed_to", flow_list(roles)), ("reason", scalar(REVIEW_REASON))] if roles else []
+
+
+def table_entry(table: LiveTable, options: EntryOptions) -> Entry:
+    fields: list[tuple[str, FieldValue]] = [("columns", columns_value(table, options.with_columns))]
     if live_rls(table) is False:
         fields.append(("rls", "false"))
-    status = doc(table.name)
+    status = options.doc(table.name)
     if status is not None:
         fields.append(("doc", scalar(status)))
-    return Entry(table_key(table.schema, table.name, default_schema), tuple(fields))
+    return Entry(table_key(table.schema, table.name, options.default_schema), tuple(fields))
+
+
+def policies_value(policies: tuple[LivePolicy, ...], expressions: bool) -> Nested:
+    return Nested(tuple((scalar(p.name), policy_value(p, expressions)) for p in policies))
+
+
+def policy_value(policy: LivePolicy, expressions: bool) -> str:
+    """`{command: select, roles: [authenticated]}`, with its expressions when asked for."""
+    parts = [f"command: {policy.command}", f"roles: {flow_list(policy.roles)}"]
+    if policy.restrictive:
+        parts.append("restrictive: true")
+    if expressions:
+        parts += [f"{key}: {scalar(text)}" for key, text in (("using", policy.using), ("check", policy.check)) if text]
+    return "{" + ", ".join(parts) + "}"
+
+
+def relation_entry(relation: LiveRelation, options: EntryOptions) -> Entry:
+    fields: list[tuple[str, FieldValue]] = exposure_fields(exposed_roles(relation))
+    status = options.doc(relation.name)
+    if status is not None:
+        fields.append(("doc", scalar(status)))
+    return Entry(table_key(relation.schema, relation.name, options.default_schema), tuple(fields))
+
+
+def exposed_roles(relation: LiveRelation) -> tuple[str, ...]:
+    """The API roles reading a relation the security rules would question: a view with its owner's
+    rights, any materialized view or foreign table. Views that run with the caller's rights are
+    protected by the row level security of what they read, and need no declaration."""
+    if relation.kind == "view" and relation.security_invoker and relation.auth_users_rls:
+        return ()
+    return relation.readers
+
+
+def function_key(function: LiveFunction, options: EntryOptions) -> str:
+    """`handle_new_user`, or `search(text, integer)` when the name is overloaded."""
+    name = function.name
+    if (function.schema, function.name) in options.overloaded:
+        name = f"{name}({function.arguments})"
+    return table_key(function.schema, name, options.default_schema)
+
+
+def function_entry(function: LiveFunction, options: EntryOptions) -> Entry:
+    fields: list[tuple[str, FieldValue]] = []
+    if function.security_definer:
+        fields += exposure_fields(function.callers)
+    status = options.doc(function.name)
+    if status is not None:
+        fields.append(("doc", scalar(status)))
+    return Entry(function_key(function, options), tuple(fields))
 
 
 def size_text(size: int | None) -> str:
@@ -94,14 +191,14 @@ def size_text(size: int | None) -> str:
     return str(size) if human.endswith("bytes") else human
 
 
-def bucket_entry(bucket: LiveBucket, *, doc: DocLookup) -> Entry:
-    fields: list[tuple[str, str | tuple[str, ...]]] = [
+def bucket_entry(bucket: LiveBucket, options: EntryOptions) -> Entry:
+    fields: list[tuple[str, FieldValue]] = [
         ("public", scalar(bucket.public)),
         ("file_size_limit", size_text(bucket.file_size_limit)),
         ("allowed_mime_types", flow_list(bucket.allowed_mime_types)),
         ("status", "active"),
     ]
-    status = doc(bucket.id)
+    status = options.doc(bucket.id)
     if status is not None:
         fields.append(("doc", scalar(status)))
     return Entry(scalar(bucket.id), tuple(fields), bucket_comment(bucket))
@@ -125,3 +222,37 @@ def approximate_bytes(size: int) -> str:
     if unit == "bytes":
         return plural(size, "byte")
     return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+
+
+@dataclass(frozen=True)
+class SectionWriter:
+    """How one inventoried kind's section is written: each object's entry, and their order."""
+
+    kind: Kind
+    entry: Callable[[object, EntryOptions], Entry]
+    order: Callable[[object, str], tuple]  # sort key, given the default schema
+    comment: str = ""  # lines written above the section
+
+
+def _by_schema(obj: object, default_schema: str) -> tuple:
+    return (obj.schema != default_schema, obj.schema, obj.name)
+
+
+SECTIONS = (
+    SectionWriter(kind_named("table"), table_entry, _by_schema),
+    SectionWriter(kind_named("view"), relation_entry, _by_schema),
+    SectionWriter(kind_named("materialized view"), relation_entry, _by_schema),
+    SectionWriter(kind_named("foreign table"), relation_entry, _by_schema),
+    SectionWriter(
+        kind_named("function"), function_entry, lambda f, default: (*_by_schema(f, default), f.arguments)
+    ),
+    SectionWriter(
+        kind_named("bucket"),
+        bucket_entry,
+        lambda b, _: (b.id,),
+        "# Sizes: 50MB = 50 x 1024 x 1024 bytes; null = no limit. Object counts are comments.\n",
+    ),
+)
+"""The sections a snapshot writes, in the file's order."""
+
+WRITERS = {section.kind.name: section for section in SECTIONS}

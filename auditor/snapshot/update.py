@@ -17,16 +17,14 @@ import re
 from dataclasses import dataclass, field
 
 from auditor import yaml_nodes as yn
-from auditor.drift import display_name
 from auditor.inventory import split_table_name
-from auditor.model import Catalog, Finding, Inventory
+from auditor.model import INVENTORIED, Catalog, Finding, Inventory, display_name
 from auditor.snapshot.entries import (
-    DocLookup,
+    WRITERS,
     Entry,
-    bucket_entry,
+    EntryOptions,
     column_item,
     size_text,
-    table_entry,
 )
 from auditor.snapshot.text_edit import AFTER, BEFORE, NEWLINE, Document, Edit
 from auditor.snapshot.yaml_text import flow_list, scalar
@@ -34,7 +32,7 @@ from auditor.snapshot.yaml_text import flow_list, scalar
 MARKER = re.compile(r"^[ \t]*# gone from (?P<env>\S+) on \d{4}-\d{2}-\d{2}: (?P<what>.*?)[ \t]*\r?$")
 _VALUE_PREFIX = re.compile(r"(?:[&!]\S*[ \t]+)*")  # an anchor or tag before a value is kept
 
-REMOVED_WHEN_GONE = ("table-missing", "column-missing", "bucket-missing")
+REMOVED_WHEN_GONE = (*(f"{kind.code}-missing" for kind in INVENTORIED), "column-missing")
 ACCEPT_ONLY = ("bucket-legacy-in-use", "rls-enabled", "rls-disabled", "doc-missing")
 """Rules only `accept` applies: whether a legacy bucket is back in use, a table's row level
 security is as intended, or a doc page may stay unwritten is a person's decision, not
@@ -72,22 +70,21 @@ class Planner:
         *,
         environment: str,
         today: str,
-        doc_lookup: DocLookup,
-        with_columns: bool = False,
+        options: EntryOptions,
     ):
         self.doc, self.inventory, self.catalog = doc, inventory, catalog
-        self.environment, self.today = environment, today
-        self.doc_lookup, self.with_columns = doc_lookup, with_columns
+        self.environment, self.today, self.options = environment, today, options
         self.default_schema = inventory.default_schema
         if not isinstance(doc.root, yn.MappingNode) or doc.root.flow_style is True:
             raise doc.cannot(doc.root or yn.ScalarNode("", ""), "the file is not a block mapping of sections")
         self.sections = doc.pairs(doc.root)
-        self.live_tables = {self.name(t.schema, t.name): t for t in catalog.tables or ()}
-        self.live_buckets = {b.id: b for b in catalog.buckets or ()}
-        self.table_nodes: dict[str, tuple[yn.Node, yn.Node]] = {}
-        for text, pair in self.entries("tables").items():
-            self.table_nodes[self.name(*split_table_name(text, inventory.schemas))] = pair
-        self.bucket_nodes = self.entries("buckets")
+        self.live = {
+            kind.name: {self.object_name(kind.name, obj): obj for obj in catalog.live(kind) or ()}
+            for kind in INVENTORIED
+        }
+        self.nodes = {kind.name: self.named_entries(kind.name, kind.plural) for kind in INVENTORIED}
+        self.live_tables, self.live_buckets = self.live["table"], self.live["bucket"]
+        self.table_nodes, self.bucket_nodes = self.nodes["table"], self.nodes["bucket"]
         self.opened: set[str] = set()
         self.ended = False  # whether an insert gave the file the line break its last line lacks
 
@@ -101,6 +98,19 @@ class Planner:
 
     def name(self, schema: str, table: str) -> str:
         return display_name(schema, table, self.default_schema)
+
+    def object_name(self, kind: str, obj: object) -> str:
+        """A live object's name, as findings give it."""
+        if kind == "bucket":
+            return obj.id
+        return self.name(obj.schema, obj.name)
+
+    def named_entries(self, kind: str, section: str) -> dict[str, tuple[yn.Node, yn.Node]]:
+        """A section's entries by the name findings give their object."""
+        entries = self.entries(section)
+        if kind == "bucket":
+            return entries
+        return {self.name(*split_table_name(text, self.inventory.schemas)): pair for text, pair in entries.items()}
 
     # --- planning ------------------------------------------------------------------------
 
@@ -121,6 +131,8 @@ class Planner:
 
     def change(self, finding: Finding, *, remove: bool) -> Change | None:
         handler = getattr(self, "_" + finding.rule.replace("-", "_"), None)
+        if finding.kind in WRITERS and finding.rule.endswith(("-undeclared", "-missing")):
+            handler = self.undeclared if finding.rule.endswith("-undeclared") else self.missing
         if handler is None:
             return None
         try:
@@ -129,16 +141,19 @@ class Planner:
             return None
         return Change(finding.rule, finding.name, summary, tuple(edits))
 
+    # --- objects of any kind -------------------------------------------------------------
+
+    def undeclared(self, finding: Finding) -> tuple[str, list[Edit]]:
+        writer = WRITERS[finding.kind]
+        entry = writer.entry(self.live[finding.kind][finding.name], self.options)
+        return f"added {finding.kind} {finding.name}", self.add_to_section(writer.kind.plural, entry)
+
+    def missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
+        key, value = self.nodes[finding.kind][finding.name]
+        section = self.sections[WRITERS[finding.kind].kind.plural][1]
+        return self.gone(f"{finding.kind} {scalar(finding.name)}", key, value, remove, section)
+
     # --- tables --------------------------------------------------------------------------
-
-    def _table_undeclared(self, finding: Finding) -> tuple[str, list[Edit]]:
-        table = self.live_tables[finding.name]
-        entry = table_entry(table, self.default_schema, with_columns=self.with_columns, doc=self.doc_lookup)
-        return f"added table {finding.name}", self.add_to_section("tables", entry)
-
-    def _table_missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
-        key, value = self.table_nodes[finding.name]
-        return self.gone(f"table {scalar(finding.name)}", key, value, remove, self.sections["tables"][1])
 
     def _column_count(self, finding: Finding) -> tuple[str, list[Edit]]:
         edits = self.set_key(self.table_nodes[finding.name], "columns", str(finding.actual))
@@ -203,14 +218,6 @@ class Planner:
         return f"{slug}: doc: {finding.name}", edits
 
     # --- buckets -------------------------------------------------------------------------
-
-    def _bucket_undeclared(self, finding: Finding) -> tuple[str, list[Edit]]:
-        entry = bucket_entry(self.live_buckets[finding.name], doc=self.doc_lookup)
-        return f"added bucket {finding.name}", self.add_to_section("buckets", entry)
-
-    def _bucket_missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
-        key, value = self.bucket_nodes[finding.name]
-        return self.gone(f"bucket {scalar(finding.name)}", key, value, remove, self.sections["buckets"][1])
 
     def bucket_setting(self, finding: Finding, key: str, text: str) -> tuple[str, list[Edit]]:
         return f"bucket {finding.name}: {key}: {text}", self.set_key(self.bucket_nodes[finding.name], key, text)
