@@ -17,10 +17,10 @@ from auditor import exit_codes, urls
 from auditor.catalog.settings import SessionSettings
 from auditor.docs.scan import scan_docs
 from auditor.docs.tree import DocsTree
-from auditor.drift import compare
+from auditor.drift import judge
 from auditor.errors import AuditorError, UsageError
 from auditor.inventory import load_inventory
-from auditor.model import INVENTORIED, AuditFailure, Catalog, Inventory, InventoryObject, Report
+from auditor.model import INVENTORIED, KIND_RANK, AuditFailure, Catalog, Inventory, InventoryObject, Report
 
 DATABASE_URL_VARIABLE = "AUDITOR_DATABASE_URL"
 DEBUG_VARIABLE = "AUDITOR_DEBUG"
@@ -86,12 +86,14 @@ def build_report(
     inventory: Inventory, catalog: Catalog, *, environment: str, target: str, docs: DocsTree | None = None
 ) -> Report:
     """Compare and wrap the findings with what a reader of the report needs to know."""
+    findings, accepted = judge(inventory, catalog, docs)
     return Report(
         environment=environment,
         target=target,
         inventory_path=inventory.path,
         generated_at=_now(),
-        findings=tuple(compare(inventory, catalog, docs)),
+        findings=tuple(findings),
+        accepted=tuple(sorted(accepted, key=lambda a: (KIND_RANK.get(a.kind, len(KIND_RANK)), a.name))),
         skipped=catalog.skipped,
         checked=checked_counts(inventory, catalog),
         objects=inventory_objects(inventory),

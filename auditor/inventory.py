@@ -16,12 +16,17 @@ from pathlib import Path
 from auditor import yaml_nodes as yn
 from auditor.errors import InventoryError, Problem
 from auditor.model import (
+    API_ROLES,
     BUCKET_STATUSES,
+    POLICY_COMMANDS,
     BucketSpec,
     DeclaredColumn,
     Environment,
+    FunctionSpec,
     Group,
     Inventory,
+    PolicySpec,
+    RelationSpec,
     TableSpec,
 )
 from auditor.sizes import SIZE_HELP, parse_size
@@ -31,11 +36,29 @@ from auditor.sizes import SIZE_HELP, parse_size
 MAX_INVENTORY_BYTES = 2 * 1024 * 1024
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 
-TOP_KEYS = ("version", "project", "schemas", "exposed_schemas", "docs", "groups", "tables", "buckets", "environments")
+RELATION_SECTIONS = ("views", "materialized_views", "foreign_tables")
+TOP_KEYS = (
+    "version",
+    "project",
+    "schemas",
+    "exposed_schemas",
+    "docs",
+    "groups",
+    "tables",
+    *RELATION_SECTIONS,
+    "functions",
+    "buckets",
+    "storage_policies",
+    "environments",
+)
 DOCS_KEYS = ("folder", "naming", "stub_bytes")
 GROUP_KEYS = ("title", "docs")
-TABLE_KEYS = ("group", "description", "columns", "doc", "rls")
-BUCKET_KEYS = ("group", "description", "public", "file_size_limit", "allowed_mime_types", "status", "doc")
+TABLE_KEYS = ("group", "description", "columns", "doc", "rls", "policies", "exposed_to", "reason")
+RELATION_KEYS = ("group", "description", "doc", "exposed_to", "reason")
+FUNCTION_KEYS = RELATION_KEYS
+POLICY_KEYS = ("command", "roles", "using", "check", "restrictive", "reason")
+BUCKET_KEYS = ("group", "description", "public", "file_size_limit", "allowed_mime_types", "status", "doc", "reason")
+DENY_ALL = "deny-all"
 BUCKET_CHECKED_KEYS = ("public", "file_size_limit", "allowed_mime_types")
 ENVIRONMENT_KEYS = ("database_url", "supabase_url", "service_key", "description")
 
@@ -277,7 +300,10 @@ class _Validator:
 
     def inventory(self, root: yn.Node, on_header: HeaderCallback | None = None) -> Inventory:
         top = self.mapping(root, "", TOP_KEYS) or {}
-        top = {key: entry for key, entry in top.items() if not _is_null(entry[1])}  # `tables:` alone: none
+        # `tables:` alone declares none; a section of the kinds a file may leave out is inventoried
+        # as soon as it is there, empty or not
+        sections = {key for key in (*RELATION_SECTIONS, "functions", "storage_policies") if key in top}
+        top = {key: entry for key, entry in top.items() if not _is_null(entry[1])}
         if "version" in top:
             version = self.scalar(top["version"][1], "version", "1")
             if version is not _INVALID and (isinstance(version, bool) or version != 1):
@@ -311,10 +337,30 @@ class _Validator:
             on_header(header)
         known_groups = {g.key for g in groups}
         tables = self.tables(top["tables"][1], schemas, exposed, known_groups) if "tables" in top else ()
+        relations = {
+            section: self.relations(top[section][1], section, schemas, known_groups) if section in top else ()
+            for section in RELATION_SECTIONS
+            if section in sections
+        }
+        functions = None
+        if "functions" in sections:
+            functions = self.functions(top["functions"][1], schemas, known_groups) if "functions" in top else ()
         buckets = self.buckets(top["buckets"][1], known_groups) if "buckets" in top else ()
+        storage_policies = None
+        if "storage_policies" in sections:
+            storage_policies = (
+                self.policies(top["storage_policies"][1], "storage_policies") if "storage_policies" in top else ()
+            )
         if not top and isinstance(root, yn.MappingNode):
             self.problem(root, "", "the inventory declares nothing (expected tables, buckets, ...)")
-        return replace(header, tables=tables, buckets=buckets)
+        return replace(
+            header,
+            tables=tables,
+            buckets=buckets,
+            functions=functions,
+            storage_policies=storage_policies,
+            **relations,
+        )
 
     def schemas(self, node: yn.Node) -> tuple[str, ...]:
         items = self.text_list(node, "schemas")
@@ -427,6 +473,11 @@ class _Validator:
             count, columns = (
                 self.columns(entries["columns"][1], f"{path}.columns") if "columns" in entries else (None, None)
             )
+            rls, deny_all = self.rls(entries, path, exposed=schema in exposed)
+            policies = self.policies(entries["policies"][1], f"{path}.policies") if "policies" in entries else None
+            if deny_all and policies:
+                self.problem(entries["policies"][1], f"{path}.policies", "a deny-all table has no policies")
+            exposed_to, reason = self.exposure(value, entries, path, deny_all=deny_all, rls=rls)
             tables.append(
                 TableSpec(
                     schema=schema,
@@ -437,16 +488,177 @@ class _Validator:
                     columns=columns,
                     doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
                     line=line,
-                    rls=self.rls(entries, path, exposed=schema in exposed),
+                    rls=rls,
+                    policies=() if deny_all and policies is None else policies,
+                    deny_all=deny_all,
+                    exposed_to=exposed_to,
+                    reason=reason,
                 )
             )
         return tuple(tables)
 
-    def rls(self, entries: dict, path: str, *, exposed: bool) -> bool | None:
-        """Declared `rls`; by default expected on in an exposed schema, unchecked elsewhere."""
-        if "rls" in entries:
-            return self.boolean(entries["rls"][1], f"{path}.rls")
-        return True if exposed else None
+    def rls(self, entries: dict, path: str, *, exposed: bool) -> tuple[bool | None, bool]:
+        """(expected on/off, deny-all) of a declared `rls`: true, false or deny-all (on, with no
+        policy, on purpose). By default expected on in an exposed schema, unchecked elsewhere."""
+        if "rls" not in entries:
+            return (True if exposed else None), False
+        node = entries["rls"][1]
+        if isinstance(node, yn.ScalarNode) and node.value == DENY_ALL:
+            return True, True
+        value = self.scalar(node, f"{path}.rls", f"true, false or {DENY_ALL}")
+        if isinstance(value, bool):
+            return value, False
+        if value is not _INVALID:
+            self.problem(node, f"{path}.rls", f"expected true, false or {DENY_ALL}, got {_shown(node.value)}")
+        return (True if exposed else None), False
+
+    def exposure(
+        self, node: yn.Node, entries: dict, path: str, *, deny_all: bool = False, rls: bool | None = None
+    ) -> tuple[tuple[str, ...], str]:
+        """`exposed_to` (API roles meant to reach the object) and its required `reason`."""
+        roles: tuple[str, ...] = ()
+        if "exposed_to" in entries:
+            roles = self.roles(entries["exposed_to"][1], f"{path}.exposed_to", allowed=API_ROLES)
+            if deny_all:
+                self.problem(entries["exposed_to"][1], f"{path}.exposed_to", "a deny-all table is exposed to no role")
+            elif rls is True:
+                self.problem(
+                    entries["exposed_to"][1],
+                    f"{path}.exposed_to",
+                    "row level security protects this table (rls is on): exposed_to needs rls: false",
+                )
+        reason = self.text(entries["reason"][1], f"{path}.reason") or "" if "reason" in entries else ""
+        if (roles or deny_all) and not reason and "reason" not in entries:
+            what = f"rls: {DENY_ALL}" if deny_all else "exposed_to"
+            self.problem(node, path, f"{what} needs a reason: say why (reason: ...), so a reviewer can judge it")
+        elif "reason" in entries and not (roles or deny_all or "exposed_to" in entries):
+            self.problem(entries["reason"][0], f"{path}.reason", f"a reason explains exposed_to or rls: {DENY_ALL}")
+        return roles, reason
+
+    def roles(self, node: yn.Node, path: str, *, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """A list of role names, sorted, each once; `allowed` limits which."""
+        items = self.text_list(node, path)
+        if items is None:
+            return ()
+        found: set[str] = set()
+        for item, role in items:
+            if allowed is not None and role not in allowed:
+                self.problem(item, path, f"expected one of {', '.join(allowed)}, got {_shown(role)}")
+            elif role in found:
+                self.problem(item, path, f"role {role!r} is listed twice")
+            else:
+                found.add(role)
+        return tuple(sorted(found))
+
+    def policies(self, node: yn.Node, path: str) -> tuple[PolicySpec, ...]:
+        """Row level security policies by name: command, roles, optionally their expressions."""
+        if _is_null(node):
+            return ()
+        policies = []
+        for name, (key, value) in (self.mapping(node, path) or {}).items():
+            here = f"{path}.{name}"
+            self.identifier(key, here, name, "policy")
+            entries = self.mapping(value, here, POLICY_KEYS)
+            if entries is None:
+                continue
+            for required in ("command", "roles"):
+                if required not in entries:
+                    self.problem(value, here, f"missing required key {required!r}")
+            command = ""
+            if "command" in entries:
+                command = (self.text(entries["command"][1], f"{here}.command") or "").lower()
+                if command and command not in POLICY_COMMANDS:
+                    self.problem(
+                        entries["command"][1],
+                        f"{here}.command",
+                        f"expected one of {', '.join(POLICY_COMMANDS)}, got {_shown(command)}",
+                    )
+            restrictive = entries.get("restrictive")
+            policies.append(
+                PolicySpec(
+                    name=name,
+                    command=command,
+                    roles=self.roles(entries["roles"][1], f"{here}.roles") if "roles" in entries else (),
+                    using=self.expression(entries, "using", here),
+                    check=self.expression(entries, "check", here),
+                    restrictive=bool(restrictive and self.boolean(restrictive[1], f"{here}.restrictive")),
+                    line=yn.position(key)[0],
+                    reason=self.expression(entries, "reason", here) or "",
+                )
+            )
+        return tuple(policies)
+
+    def expression(self, entries: dict, key: str, path: str) -> str | None:
+        if key not in entries:
+            return None
+        return self.text(entries[key][1], f"{path}.{key}")
+
+    def relations(
+        self, node: yn.Node, section: str, schemas: tuple[str, ...], known_groups: set[str]
+    ) -> tuple[RelationSpec, ...]:
+        """Views, materialized views or foreign tables (whichever `section` holds)."""
+        relations = []
+        for (schema, name, line), entries, path in self.objects(node, section, schemas, RELATION_KEYS):
+            exposed_to, reason = self.exposure(node, entries, path)
+            relations.append(
+                RelationSpec(
+                    schema=schema,
+                    name=name,
+                    group=self.group_ref(entries, path, known_groups),
+                    description=self.description(entries, path),
+                    doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
+                    line=line,
+                    exposed_to=exposed_to,
+                    reason=reason,
+                )
+            )
+        return tuple(relations)
+
+    def functions(self, node: yn.Node, schemas: tuple[str, ...], known_groups: set[str]) -> tuple[FunctionSpec, ...]:
+        """Functions by name, `name(arguments)` for one overload of several."""
+        functions = []
+        for (schema, key_name, line), entries, path in self.objects(node, "functions", schemas, FUNCTION_KEYS):
+            name, arguments = split_function_name(key_name)
+            exposed_to, reason = self.exposure(node, entries, path)
+            functions.append(
+                FunctionSpec(
+                    schema=schema,
+                    name=name,
+                    arguments=arguments,
+                    group=self.group_ref(entries, path, known_groups),
+                    description=self.description(entries, path),
+                    doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
+                    line=line,
+                    exposed_to=exposed_to,
+                    reason=reason,
+                )
+            )
+        return tuple(functions)
+
+    def objects(
+        self, node: yn.Node, section: str, schemas: tuple[str, ...], keys: tuple[str, ...]
+    ) -> list[tuple[tuple[str, str, int], dict, str]]:
+        """((schema, name, line), entries, path) of each entry of a section keyed like `tables`,
+        with duplicates, unaudited schemas and impossible names reported."""
+        found = []
+        seen: dict[tuple[str, str], int] = {}
+        for name, (key, value) in (self.mapping(node, section) or {}).items():
+            path = f"{section}.{name}"
+            base, arguments = split_function_name(name) if section == "functions" else (name, None)
+            schema, object_name = split_table_name(base, schemas)
+            if schema not in schemas:
+                self.problem(key, path, f"schema {_shown(schema)} is not audited (schemas: {', '.join(schemas)})")
+            self.identifier(key, path, object_name, section.rstrip("s").replace("_", " "))
+            identity = (schema, object_name if arguments is None else f"{object_name}({arguments})")
+            if identity in seen:
+                self.problem(key, path, f"{name} is declared twice (first on line {seen[identity]})")
+                continue
+            line = yn.position(key)[0]
+            seen[identity] = line
+            entries = {} if _is_null(value) else self.mapping(value, path, keys)
+            if entries is not None:
+                found.append(((schema, object_name, line), entries, path))
+        return found
 
     def description(self, entries: dict, path: str) -> str:
         if "description" not in entries:
@@ -533,6 +745,7 @@ class _Validator:
                     doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
                     declared=frozenset(k for k in BUCKET_CHECKED_KEYS if k in entries),
                     line=yn.position(key)[0],
+                    reason=self.text(entries["reason"][1], f"{path}.reason") or "" if "reason" in entries else "",
                 )
             )
         return tuple(buckets)
@@ -665,6 +878,23 @@ def split_table_name(name: str, schemas: tuple[str, ...]) -> tuple[str, str]:
             return schema, name[len(schema) + 1 :]
     schema, _, table = name.rpartition(".")
     return schema or schemas[0], table
+
+
+_ARGUMENTS = re.compile(r"^(?P<name>.+?)\((?P<arguments>.*)\)$", re.DOTALL)
+
+
+def split_function_name(key: str) -> tuple[str, str | None]:
+    """(name, arguments) of a `functions` key: `search(text, integer)` is one overload of search,
+    `search` all of them (arguments None). Arguments are spaced as PostgreSQL prints them."""
+    match = _ARGUMENTS.match(key)
+    if not match:
+        return key, None
+    return match.group("name").strip(), normalize_arguments(match.group("arguments"))
+
+
+def normalize_arguments(arguments: str) -> str:
+    """`a  int,b text` -> `a int, b text`, as pg_get_function_identity_arguments spaces them."""
+    return ", ".join(" ".join(part.split()) for part in arguments.split(",")) if arguments.strip() else ""
 
 
 def _closest(name: str, candidates: list[str] | tuple[str, ...]) -> list[str]:

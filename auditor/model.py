@@ -56,11 +56,11 @@ KINDS = (
 """Every kind, in the order reports show them."""
 
 INVENTORIED = tuple(kind for kind in KINDS if kind.inventoried)
-_KIND_RANK = {kind.name: rank for rank, kind in enumerate(KINDS)}
+KIND_RANK = {kind.name: rank for rank, kind in enumerate(KINDS)}
 
 
 def kind_named(name: str) -> Kind:
-    return KINDS[_KIND_RANK[name]]
+    return KINDS[KIND_RANK[name]]
 
 
 def display_name(schema: str, name: str, default_schema: str) -> str:
@@ -98,6 +98,7 @@ class PolicySpec:
     check: str | None = None  # the WITH CHECK expression; None: not checked
     restrictive: bool = False
     line: int = 0
+    reason: str = ""  # why a policy the platform's linter questions is meant (always true)
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,7 @@ class LiveTable:
     column_nullable: tuple[bool, ...]
     partitioned: bool = False
     security: TableSecurity | None = None  # None: not read
+    columns_visible: bool = True  # False: the catalog source hid its columns from the role (not read)
 
     @property
     def column_count(self) -> int:
@@ -412,13 +414,19 @@ class ApiBucketListing:
 
 @dataclass(frozen=True)
 class Rule:
-    """A drift rule: its stable code, severity, the kind of object it is about, how to resolve it."""
+    """A drift rule: its stable code, severity, the kind of object it is about, how to resolve it.
+
+    Security rules also say what they catch, the rule of Supabase's database linter (splinter)
+    they correspond to, and how an inventory declares the exposure as intended."""
 
     code: str
     severity: Severity
     kind: str
     hint: str
     tags: tuple[str, ...] = ()
+    catches: str = ""
+    linter: str = ""  # e.g. "0028 anon_security_definer_function_executable"; "" for none
+    accept: str = ""  # how inventory.yaml declares it intended; "" when it cannot be
 
 
 @dataclass(frozen=True)
@@ -438,7 +446,7 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple:
-        kind_rank = _KIND_RANK.get(self.kind, len(KINDS))
+        kind_rank = KIND_RANK.get(self.kind, len(KINDS))
         return (kind_rank, self.severity.rank, self.name, self.rule)
 
 

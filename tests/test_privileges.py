@@ -90,3 +90,30 @@ def test_the_readme_role_audits_what_it_can_see(ourvidz_db: str, role: str) -> N
         f"role {role} has no SELECT privilege on storage.objects"
     )
     assert f"role {role} has no SELECT privilege on storage.objects" in terminal
+
+
+def test_tables_information_schema_hides_are_checks_not_made(ourvidz_db: str, role: str) -> None:
+    """A role with CONNECT and USAGE only sees no table through information_schema: none of them is
+    missing, their columns are a check not made, with the reason; pg_catalog reads them all."""
+    database = conninfo_to_dict(ourvidz_db)["dbname"]
+    tables_only, _ = readme_role_sql()
+    pg.execute(ourvidz_db, for_this_test(tables_only, role, database))
+    identifier = sql.Identifier(role)
+    pg.execute(
+        ourvidz_db,
+        sql.SQL("grant usage on schema public to {0}; grant select on public.jobs to {0}").format(identifier),
+    )
+    url = make_conninfo(ourvidz_db, user=role)
+    result = run_auditor(
+        "audit", "--env", "local", "--catalog", "information_schema", "--format", "json",
+        env={"OURVIDZ_LOCAL_DATABASE_URL": url},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [f["rule"] for f in report["findings"]] == []  # nothing missing, no column count wrong
+    assert report["summary"]["tables_live"] == 26
+    skipped = {s["check"]: s["reason"] for s in report["skipped"]}
+    reason = skipped["columns of 25 tables"]  # all but jobs, which the role may read
+    assert f"information_schema hides them from role {role}" in reason
+    assert "public.admin_development_progress" in reason and "and 15 more" in reason
+    assert "public.jobs" not in reason

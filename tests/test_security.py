@@ -102,14 +102,14 @@ def test_undeclared_readable_table_without_rls_is_an_error(ourvidz_db: str) -> N
         ("table-exposed", "error", "leads", ("security",)),
         ("table-undeclared", "warning", "leads", ()),  # the inventory drift is reported as well
     ]
-    assert findings(ourvidz_db)[("table-exposed", "leads")].actual == "readable by anon, authenticated"
+    assert findings(ourvidz_db)[("table-exposed", "leads")].actual == ["anon", "authenticated"]
     assert count_as(ourvidz_db, "anon", "select count(*) from public.leads") == 1
 
     pg.execute(ourvidz_db, "revoke all on public.leads from anon, authenticated;")
     assert findings(ourvidz_db) == {}  # nobody but the server can read it
 
     pg.execute(ourvidz_db, "grant select (email) on public.leads to anon;")  # one column is enough
-    assert findings(ourvidz_db)[("table-exposed", "leads")].actual == "readable by anon"
+    assert findings(ourvidz_db)[("table-exposed", "leads")].actual == ["anon"]
     assert count_as(ourvidz_db, "anon", "select count(email) from public.leads") == 1
 
     pg.execute(ourvidz_db, "alter table public.leads enable row level security;")
@@ -274,7 +274,7 @@ def test_inventory_keys_are_validated(tmp_path: Path) -> None:
         load_inventory(path)
     assert [str(p) for p in error.value.problems] == [
         f"{path}:2:27: exposed_schemas: schema 'api' is not audited (add it to schemas)",
-        f"{path}:5:10: tables.profiles.rls: expected true or false, got 'maybe'",
+        f"{path}:5:10: tables.profiles.rls: expected true, false or deny-all, got 'maybe'",
     ]
     loaded = load_inventory(write_inventory(tmp_path, "exposed_schemas: []\ntables:\n  profiles: {}\n"))
     assert loaded.exposed_schemas == () and loaded.tables[0].rls is None

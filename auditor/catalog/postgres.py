@@ -6,6 +6,7 @@ from auditor.catalog.connection import Session, open_session
 from auditor.catalog.security import ROLE_PARAMS, missing_roles, read_objects_access
 from auditor.catalog.settings import SessionSettings
 from auditor.catalog.sql import query
+from auditor.catalog.surface import read_functions, read_policies, read_relations
 from auditor.model import Catalog, LiveBucket, LiveTable, SkippedCheck, TableSecurity
 
 CATALOG_QUERIES = {"pg_catalog": "tables_pg_catalog", "information_schema": "tables_information_schema"}
@@ -22,14 +23,22 @@ def read_catalog(
     """Read the live catalog; checks the role has no privilege for are listed as skipped."""
     with open_session(url, environment, settings or SessionSettings()) as session:
         tables = read_tables(session, schemas, catalog_source)
+        relations = read_relations(session, schemas)
+        functions = read_functions(session, schemas)
+        policies = read_policies(session, schemas)
         buckets, counts_available, skipped = read_buckets(session)
         return Catalog(
             tables=tables,
             buckets=buckets,
             object_counts_available=counts_available,
-            skipped=skipped + missing_roles(session),
+            skipped=hidden_columns(tables, session.role) + skipped + missing_roles(session),
             server_version=session.server_version,
             objects_access=read_objects_access(session) if buckets is not None else None,
+            views=relations["view"],
+            materialized_views=relations["materialized view"],
+            foreign_tables=relations["foreign table"],
+            functions=functions,
+            policies=policies,
         )
 
 
@@ -49,8 +58,24 @@ def read_tables(session: Session, schemas: tuple[str, ...], catalog_source: str)
             tuple(nullable or ()),
             partitioned,
             TableSecurity(*security),  # rls_enabled, rls_forced, policies, anon / authenticated can read
+            columns_visible,
         )
-        for schema, name, partitioned, names, types, nullable, *security in rows
+        for schema, name, partitioned, names, types, nullable, *security, columns_visible in rows
+    )
+
+
+def hidden_columns(tables: tuple[LiveTable, ...], role: str) -> tuple[SkippedCheck, ...]:
+    """The check not made on tables whose columns information_schema hid from the role."""
+    hidden = [f"{t.schema}.{t.name}" for t in tables if not t.columns_visible]
+    if not hidden:
+        return ()
+    shown = ", ".join(hidden[:10]) + (f" and {len(hidden) - 10} more" if len(hidden) > 10 else "")
+    return (
+        SkippedCheck(
+            f"columns of {len(hidden)} {'table' if len(hidden) == 1 else 'tables'}",
+            f"information_schema hides them from role {role}, which has no privilege on them: {shown} "
+            "(--catalog pg_catalog, the default, reads every table's columns)",
+        ),
     )
 
 

@@ -29,6 +29,7 @@ ACCEPT_EPILOG = (
     "  auditor accept column-count profiles --env prod\n\n"
     "  auditor accept table-undeclared feature_flags --env staging --dry-run\n\n"
     "  auditor accept bucket-size-limit user-library --env prod\n\n"
+    "  auditor accept function-definer-anon get_leaderboard --env prod --reason 'public leaderboard RPC'\n\n"
     "Exit codes: 0 accepted; 2 no such finding, or one that editing the inventory cannot resolve; "
     "3 the database cannot be reached or read; 4 internal error."
 )
@@ -72,6 +73,18 @@ def snapshot(
     columns: Annotated[
         bool, typer.Option("--columns", help="Declare column names and types, not only counts (new entries).")
     ] = False,
+    policies: Annotated[
+        bool,
+        typer.Option(
+            "--policies/--no-policies", help="Declare each table's row level security policies (command and roles)."
+        ),
+    ] = True,
+    policy_expressions: Annotated[
+        bool,
+        typer.Option(
+            "--policy-expressions", help="With the policies, their USING and WITH CHECK expressions (new file)."
+        ),
+    ] = False,
     project: Annotated[
         str | None,
         typer.Option("--project", help="Project name; names the URL variable (default: the folder's name)."),
@@ -87,13 +100,19 @@ def snapshot(
     """Write inventory.yaml from a live database, or refresh it with --update.
 
     A new file lists every table of the schemas with its column count (names and types with
-    --columns), every bucket with its visibility, size limit and MIME types (object counts as
-    comments), documentation pages found by name (NN-<name>.md), and an environment whose URL is
-    read from a variable, such as ${OURVIDZ_PROD_DATABASE_URL}: never the URL itself.
+    --columns) and its policies, every view, materialized view, foreign table and function,
+    every bucket with its visibility, size limit and MIME types (object counts as comments),
+    the policies of storage.objects, documentation pages found by name (NN-<name>.md), and an
+    environment whose URL is read from a variable, such as ${OURVIDZ_PROD_DATABASE_URL}: never
+    the URL itself. What the security rules would question (a SECURITY DEFINER function anon
+    can call, a table with row level security on and no policy...) is declared as intended,
+    with the reason 'to review: ...' for a person to replace.
 
     --update adds what is new, updates what changed, and marks what disappeared with a
     '# gone from ENV on DATE' comment (--prune removes it instead); everything else in the file,
-    comments, blank lines, order and descriptions included, stays byte for byte.
+    comments, blank lines, order and descriptions included, stays byte for byte. It never
+    accepts a security finding (a bucket made public, a new exposure): those are left to
+    auditor accept, and listed.
     """
     from auditor.snapshot import create_inventory, refresh_inventory
 
@@ -116,6 +135,8 @@ def snapshot(
                 schemas=tuple(dict.fromkeys(schema or ["public"])),
                 docs_folder=docs,
                 with_columns=columns,
+                policies=policies,
+                policy_expressions=policy_expressions,
                 overwrite=force,
             )
         _finish(outcome, dry_run=dry_run, stdout=str(output) == "-")
@@ -132,17 +153,24 @@ def accept(
     inventory: InventoryOption = DEFAULT_INVENTORY,
     db_url: DbUrlOption = None,
     dry_run: DryRunOption = False,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            help="Why an exposure is meant (required to accept a security finding such as function-definer-anon).",
+        ),
+    ] = None,
 ) -> None:
     """Accept one finding as intended: update just that entry of inventory.yaml to the live value.
 
     Runs the audit, finds the finding CODE for OBJECT (as the report names them), and edits only
-    that entry: a new count, size limit or type; a table or bucket added or removed. The diff is
-    printed for review.
+    that entry: a new count, size limit or type; a table or bucket added or removed; an exposure
+    declared with its reason. --dry-run prints the diff instead of writing it.
     """
     from auditor.snapshot import accept_finding
 
     try:
-        outcome = accept_finding(inventory, code, name, environment=env, db_url=db_url)
+        outcome = accept_finding(inventory, code, name, environment=env, reason=reason, db_url=db_url)
         _finish(outcome, dry_run=dry_run, stdout=False)
     except AuditorError as error:
         raise fail(error) from None
@@ -167,9 +195,14 @@ def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
         typer.echo(f"{outcome.path}: {'would change' if dry_run else 'updated'}:", err=True)
     for change in (c for c in outcome.changes if c.edits):
         typer.echo(f"  {change.summary}", err=True)
-    left: dict[str, list[str]] = {}
+    left: dict[tuple[bool, str], list[str]] = {}
     for finding in outcome.left:
-        left.setdefault(finding.rule, []).append(finding.name)
-    for rule, names in left.items():
+        left.setdefault(("security" in finding.tags, finding.rule), []).append(finding.name)
+    for (security, rule), names in sorted(left.items(), key=lambda item: not item[0][0]):
         more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-        typer.echo(f"  left for a person (see auditor audit): {rule}: {', '.join(names[:5])}{more}", err=True)
+        why = (
+            "security: a refresh never accepts it; see auditor audit, then auditor accept"
+            if security
+            else ("left for a person (see auditor audit)")
+        )
+        typer.echo(f"  {why}: {rule}: {', '.join(names[:5])}{more}", err=True)

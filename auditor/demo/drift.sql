@@ -8,6 +8,11 @@
 --   bucket-legacy-in-use  sdxl_image_fast (3 objects)
 --   doc-stale             12-profiles.md, 15-api_models.md (they list the columns before the migrations)
 --   doc-missing           projects (not SQL: run.py leaves 60-projects.md out of the docs it audits)
+-- and, in its security section:
+--   function-definer-anon handle_new_user (SECURITY DEFINER, callable at /rest/v1/rpc/handle_new_user)
+--   view-security-definer character_leaderboard (reads characters past its row level security)
+--   bucket-visibility     reference_images (private -> public)
+--   rls-no-policy         feature_flags
 --
 -- Same rules as ourvidz.sql: plain SQL, no meta-commands, no transaction control, no
 -- percent signs.
@@ -59,3 +64,37 @@ select 'sdxl_image_fast', o.name, o.owner::uuid, o.owner,
     ('3f0c6a52-8d41-4c6e-9b7a-1e2d3c4b5a61/0e9d8c7b-6a5f-4e4d-9c3b-2a1f0e9d8c7b/0.png',
      '3f0c6a52-8d41-4c6e-9b7a-1e2d3c4b5a61', 1351680)
   ) as o(name, owner, size);
+
+-- Migration "profile on sign-up": the usual trigger function that creates a profile for every
+-- new auth user. It must run as its owner to write public.profiles, so it is SECURITY DEFINER;
+-- nobody revoked EXECUTE, so anon can call it too, at /rest/v1/rpc/handle_new_user.
+create function public.handle_new_user() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $fn$
+begin
+  insert into public.profiles (id) values (new.id);
+  return new;
+end;
+$fn$;
+create trigger on_auth_user_created
+  after insert on auth.users
+  for each row execute function public.handle_new_user();
+
+-- Migration "public leaderboard": a view over characters. Views run with their owner's rights
+-- unless created with security_invoker, so this one returns every character, private ones
+-- included, to anyone with the anon key (the default privileges grant it select).
+create view public.character_leaderboard as
+  select id, name, description, content_rating, is_public, created_at
+    from public.characters;
+
+insert into public.characters (user_id, name, description, is_public)
+select id, 'Private test character', 'Only its owner should see it', false
+  from public.profiles
+ limit 1;
+
+-- Dashboard: reference_images made public for a quick share link, never made private again.
+update storage.buckets
+   set public = true, updated_at = now()
+ where id = 'reference_images';

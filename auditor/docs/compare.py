@@ -200,8 +200,9 @@ class _Comparison:
         claims = claims_for(doc.sections, ref, others)
         if not claims.stated:
             return
-        if ref.kind == "table" and self.live_tables is not None and ref.name in self.live_tables:
-            stale = _stale_table(claims, self.live_tables[ref.name]) if claims.stated & _TABLE_CLAIMS else None
+        table = self.live_tables.get(ref.name) if ref.kind == "table" and self.live_tables is not None else None
+        if table is not None and table.columns_visible:  # columns hidden from the role: not compared
+            stale = _stale_table(claims, table) if claims.stated & _TABLE_CLAIMS else None
         elif ref.kind == "bucket" and self.live_buckets is not None and ref.name in self.live_buckets:
             stale = _stale_bucket(claims, self.live_buckets[ref.name])
         else:

@@ -6,32 +6,47 @@ says how to resolve the drift: change the database, or update the inventory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from auditor.docs.compare import compare_docs
 from auditor.docs.tree import DocsTree
-from auditor.drift import buckets, security, tables
+from auditor.drift import buckets, functions, policies, relations, security, tables
 from auditor.drift.buckets import compare_bucket_sources
+from auditor.drift.exposure import Outcome
 from auditor.drift.rules import RULES, finding
-from auditor.model import Catalog, Finding, Inventory, display_name
+from auditor.model import AcceptedExposure, Catalog, Finding, Inventory, display_name
 
-__all__ = ["RULES", "compare", "compare_bucket_sources", "display_name", "finding"]
+__all__ = ["RULES", "compare", "compare_bucket_sources", "display_name", "finding", "judge"]
 
-Comparison = Callable[[Inventory, Catalog], list[Finding]]
+Comparison = Callable[[Inventory, Catalog], Sequence[Outcome]]
 
 COMPARISONS: tuple[Comparison, ...] = (
     tables.compare,
     security.compare_tables,
+    policies.compare,
+    relations.compare,
+    functions.compare,
     buckets.compare,
     security.compare_buckets,
     buckets.compare_sources,
 )
-"""Every rule module's comparison; each finds nothing in what the catalog did not read."""
+"""Every rule module's comparison, one per kind of object (tables' security and policies apart);
+each finds nothing in what the catalog did not read."""
+
+
+def judge(
+    inventory: Inventory, catalog: Catalog, docs: DocsTree | None = None
+) -> tuple[list[Finding], list[AcceptedExposure]]:
+    """(every difference between what the inventory declares and what the catalog and docs hold,
+    every exposure the inventory declares on purpose)."""
+    findings: list[Finding] = [] if docs is None else compare_docs(inventory, docs, catalog)
+    accepted: list[AcceptedExposure] = []
+    for comparison in COMPARISONS:
+        for outcome in comparison(inventory, catalog):
+            (accepted if isinstance(outcome, AcceptedExposure) else findings).append(outcome)
+    return findings, accepted
 
 
 def compare(inventory: Inventory, catalog: Catalog, docs: DocsTree | None = None) -> list[Finding]:
     """Every difference between what the inventory declares and what the catalog and docs hold."""
-    findings: list[Finding] = [] if docs is None else compare_docs(inventory, docs, catalog)
-    for comparison in COMPARISONS:
-        findings += comparison(inventory, catalog)
-    return findings
+    return judge(inventory, catalog, docs)[0]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from auditor.drift.exposure import Outcome, judge, unused
 from auditor.drift.rules import finding
 from auditor.model import (
+    AcceptedExposure,
     Catalog,
     Finding,
     Inventory,
     LiveBucket,
     ObjectsAccess,
     TableSecurity,
+    TableSpec,
     display_name,
 )
 from auditor.policies import listers
@@ -17,39 +20,38 @@ from auditor.policies import listers
 # A table with row level security off gets at most one error, the most specific:
 # rls-policies-ignored (it has policies), rls-disabled (the inventory expects it on), or
 # table-exposed (anon or authenticated can read it: an undeclared table, or one declared with
-# rls: false; declaring rls: false does not silence an exposure). An undeclared table gets
-# table-undeclared as well: one finding is about the inventory, the other about the data.
+# rls: false and no exposed_to covering those roles). An undeclared table gets table-undeclared
+# as well: one finding is about the inventory, the other about the data. What the inventory
+# declares on purpose (exposed_to, rls: deny-all, a public bucket) is accepted, not a finding.
 
 
-def compare_tables(inventory: Inventory, catalog: Catalog) -> list[Finding]:
+def compare_tables(inventory: Inventory, catalog: Catalog) -> list[Outcome]:
     """Tables of the exposed schemas, and declared tables with an explicit rls, whose security read."""
-    live_tables = catalog.tables or ()
     declared = {(t.schema, t.name): t for t in inventory.tables}
     default_schema = inventory.default_schema
-    findings: list[Finding] = []
-    for table in live_tables:
+    outcomes: list[Outcome] = []
+    for table in catalog.tables or ():
         security = table.security
         if security is None:
             continue
         spec = declared.get((table.schema, table.name))
-        expected = spec.rls if spec else None
-        checked = expected is not None if spec else table.schema in inventory.exposed_schemas
+        checked = spec.rls is not None if spec else table.schema in inventory.exposed_schemas
         if checked:
-            findings += _table_security(display_name(table.schema, table.name, default_schema), expected, security)
-    return findings
+            outcomes += _table_security(display_name(table.schema, table.name, default_schema), spec, security)
+    return outcomes
 
 
-def _table_security(name: str, expected: bool | None, security: TableSecurity) -> list[Finding]:
-    """`expected`: the declared rls, None for an undeclared table.
+def _table_security(name: str, spec: TableSpec | None, security: TableSecurity) -> list[Outcome]:
+    """`spec`: the declared table, None for an undeclared one.
 
     Who can read, and the state's wording, are worked out only where a finding may need them:
     most tables have row level security on, with policies, and find nothing.
     """
     if not security.rls_enabled:
-        return _rls_disabled(name, expected, security)
-    findings: list[Finding] = []
-    if expected is False:
-        findings.append(
+        return _rls_disabled(name, spec, security)
+    outcomes: list[Outcome] = []
+    if spec is not None and spec.rls is False:
+        outcomes.append(
             finding(
                 "rls-enabled",
                 name,
@@ -58,9 +60,12 @@ def _table_security(name: str, expected: bool | None, security: TableSecurity) -
                 f"Table {name} has row level security enabled; the inventory says rls: false.",
             )
         )
+    if not security.policies and spec is not None and spec.deny_all:
+        outcomes.append(AcceptedExposure("table", name, "deny-all: row level security on, no policy", spec.reason))
+        return outcomes
     unknown = None in (security.anon_can_read, security.authenticated_can_read)  # a role not checked
     if not security.policies and (security.readers or unknown):
-        findings.append(
+        outcomes.append(
             finding(
                 "rls-no-policy",
                 name,
@@ -69,10 +74,10 @@ def _table_security(name: str, expected: bool | None, security: TableSecurity) -
                 f"Table {name} has row level security enabled but no policy: API reads return no rows.",
             )
         )
-    return findings
+    return outcomes
 
 
-def _rls_disabled(name: str, expected: bool | None, security: TableSecurity) -> list[Finding]:
+def _rls_disabled(name: str, spec: TableSpec | None, security: TableSecurity) -> list[Outcome]:
     """Findings of a table with row level security off: policies ignored, expected on, or readable."""
     readers = ", ".join(security.readers)
     exposure = f" Roles {readers} can read every row through the API." if readers else ""
@@ -87,7 +92,7 @@ def _rls_disabled(name: str, expected: bool | None, security: TableSecurity) -> 
                 f"Table {name} has {policies} but row level security is disabled, so none applies.{exposure}",
             )
         ]
-    if expected:
+    if spec is not None and spec.rls:
         return [
             finding(
                 "rls-disabled",
@@ -97,27 +102,40 @@ def _rls_disabled(name: str, expected: bool | None, security: TableSecurity) -> 
                 f"Table {name} has row level security disabled; the inventory expects it enabled.{exposure}",
             )
         ]
-    if readers:
+    declared, reason = (spec.exposed_to, spec.reason) if spec else ((), "")
+    if security.readers:
         return [
-            finding(
+            judge(
                 "table-exposed",
+                "table",
                 name,
-                "protected",
-                f"readable by {readers}",
-                f"Table {name} has row level security disabled and roles {readers} can read every row.",
+                security.readers,
+                declared,
+                reason,
+                exposure=f"row level security off; every row readable by {readers}",
+                message=f"Table {name} has row level security disabled and roles {readers} can read every row.",
             )
         ]
-    return []
+    return [unused("table", name, f"exposed_to {', '.join(declared)}")] if declared else []
+
+
+def compare_buckets(inventory: Inventory, catalog: Catalog) -> list[Outcome]:
+    """Public buckets whose files the API roles can list, not only fetch by URL; and the public
+    buckets the inventory declares public, accepted."""
+    if catalog.buckets is None:
+        return []
+    live = {b.id: b for b in catalog.buckets}
+    outcomes: list[Outcome] = [
+        AcceptedExposure("bucket", spec.id, "public: every file readable by its URL", spec.reason or "public: true")
+        for spec in inventory.buckets
+        if "public" in spec.declared and spec.public and spec.id in live and live[spec.id].public
+    ]
+    if catalog.objects_access is not None:
+        outcomes += compare_bucket_listing(catalog.buckets, catalog.objects_access)
+    return outcomes
 
 
 _WHO = {"anon": "anyone (role anon)", "authenticated": "any signed-in user (role authenticated)"}
-
-
-def compare_buckets(inventory: Inventory, catalog: Catalog) -> list[Finding]:
-    """Public buckets whose files the API roles can list, not only fetch by URL."""
-    if catalog.buckets is None or catalog.objects_access is None:
-        return []
-    return compare_bucket_listing(catalog.buckets, catalog.objects_access)
 
 
 def compare_bucket_listing(buckets: tuple[LiveBucket, ...], access: ObjectsAccess) -> list[Finding]:

@@ -40,12 +40,12 @@ def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:
                     f"Table {name} is declared but not in the database.{_case_hint(key, folded)}",
                 )
             )
-        else:
+        elif table.columns_visible:
             findings += compare_columns(spec, table, display_name(spec.schema, spec.name, default_schema))
     for key, table in live.items():
         if key not in declared:
             name = display_name(table.schema, table.name, default_schema)
-            count = plural(table.column_count, "column")
+            count = plural(table.column_count, "column") if table.columns_visible else "columns not readable"
             findings.append(
                 finding(
                     "table-undeclared",

@@ -27,7 +27,7 @@ from auditor.model import Catalog, Finding, Inventory
 from auditor.reports import write_atomically
 from auditor.snapshot.create import environment_variable, render_inventory
 from auditor.snapshot.docs_index import DocsIndex
-from auditor.snapshot.entries import EntryOptions
+from auditor.snapshot.entries import entry_options
 from auditor.snapshot.text_edit import Document, apply_edits
 from auditor.snapshot.update import Change, Planner
 
@@ -93,6 +93,8 @@ def create_inventory(
     schemas: tuple[str, ...] = ("public",),
     docs_folder: str | None = None,
     with_columns: bool = False,
+    policies: bool = True,
+    policy_expressions: bool = False,
     overwrite: bool = False,
     settings: SessionSettings | None = None,
     environ: Mapping[str, str] = os.environ,
@@ -131,7 +133,14 @@ def create_inventory(
         environment=environment,
         variable=variable,
         docs_folder=docs_folder,
-        options=EntryOptions(schemas[0], docs, with_columns=with_columns),
+        options=entry_options(
+            catalog,
+            schemas[0],
+            docs,
+            with_columns=with_columns,
+            policies=policies,
+            policy_expressions=policy_expressions,
+        ),
     )
     _check_loads(text, path)
     return Outcome(path, old, text, skipped=catalog.skipped)
@@ -220,7 +229,13 @@ def refresh_inventory(
         loaded.catalog,
         environment=loaded.environment,
         today=on or today(),
-        options=EntryOptions(loaded.inventory.default_schema, _docs_lookup(loaded.inventory, path), with_columns),
+        options=entry_options(
+            loaded.catalog,
+            loaded.inventory.default_schema,
+            _docs_lookup(loaded.inventory, path),
+            with_columns=with_columns,
+            exposures=False,  # a refresh never accepts an exposure: that is `auditor accept`'s
+        ),
     )
     plan = planner.plan(loaded.findings, prune=prune)
     if loaded.variable:
@@ -236,11 +251,13 @@ def accept_finding(
     name: str,
     *,
     environment: str,
+    reason: str | None = None,
     db_url: str | None = None,
     settings: SessionSettings | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> Outcome:
-    """The inventory with one finding (rule, object name) accepted as the intended state."""
+    """The inventory with one finding (rule, object name) accepted as the intended state; `reason`
+    says why an exposure is meant (required for those)."""
     path = Path(path)
     loaded = _load_and_audit(path, environment, db_url, settings, environ)
     matches = [f for f in loaded.findings if f.rule == rule and f.name == name]
@@ -252,7 +269,10 @@ def accept_finding(
         loaded.catalog,
         environment=loaded.environment,
         today=today(),
-        options=EntryOptions(loaded.inventory.default_schema, _docs_lookup(loaded.inventory, path)),
+        options=entry_options(
+            loaded.catalog, loaded.inventory.default_schema, _docs_lookup(loaded.inventory, path), exposures=False
+        ),
+        reason=reason,
     )
     plan = planner.plan(matches, prune=True, accept=True)
     if not plan.changes:

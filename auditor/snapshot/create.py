@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from auditor.drift.policies import STORAGE_OBJECTS
 from auditor.model import Catalog
-from auditor.snapshot.entries import SECTIONS, EntryOptions
+from auditor.snapshot.entries import SECTIONS, EntryOptions, storage_policies_entries
 from auditor.snapshot.yaml_text import flow_list, scalar
 
 
@@ -54,6 +55,11 @@ def render_inventory(
         objects = sorted(live or (), key=lambda obj: section.order(obj, options.default_schema))
         out.append(f"\n{section.comment}{section.kind.plural}:" + ("\n" if objects else " {}\n"))
         out += [section.entry(obj, options).block(2) for obj in objects]
+    if options.policies is not None and catalog.objects_access is not None:
+        storage = options.policies.get(STORAGE_OBJECTS, ())
+        out.append("\n# Row level security policies of storage.objects (who may read and write files).\n")
+        out.append("storage_policies:" + ("\n" if storage else " {}\n"))
+        out += storage_policies_entries(storage, options)
     out.append("\n# Connection URLs come from environment variables, never from this file.\n")
     out.append("environments:\n" + environment_entry(environment, variable))
     return "".join(out)

@@ -6,10 +6,15 @@ into a person's file), so an object reads the same whichever wrote it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from auditor.drift.policies import always_true
+from auditor.drift.relations import SECURITY_INVOKER_SINCE, exposure_rule, server_major
+from auditor.inventory import DENY_ALL
 from auditor.model import (
+    Catalog,
     Kind,
     LiveBucket,
     LiveFunction,
@@ -91,6 +96,35 @@ class EntryOptions:
     policies: Mapping[tuple[str, str], tuple[LivePolicy, ...]] | None = None  # by table; None: not written
     policy_expressions: bool = False
     overloaded: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (schema, name) of functions
+    exposures: bool = True  # declare what is exposed (for review); never when refreshing a person's file
+    invoker_views: bool = True  # the server has security_invoker views (PostgreSQL 15+)
+
+
+def entry_options(
+    catalog: Catalog,
+    default_schema: str,
+    doc: DocLookup,
+    *,
+    with_columns: bool = False,
+    policies: bool = True,
+    policy_expressions: bool = False,
+    exposures: bool = True,
+) -> EntryOptions:
+    """The options of a run over `catalog`: its policies by table, its overloaded function names."""
+    by_table: dict[tuple[str, str], list[LivePolicy]] = {}
+    for policy in catalog.policies or ():
+        by_table.setdefault((policy.schema, policy.table), []).append(policy)
+    counts = Counter((f.schema, f.name) for f in catalog.functions or ())
+    return EntryOptions(
+        default_schema,
+        doc,
+        with_columns=with_columns,
+        policies={key: tuple(found) for key, found in by_table.items()} if policies and catalog.policies else None,
+        policy_expressions=policy_expressions,
+        overloaded=frozenset(key for key, count in counts.items() if count > 1),
+        exposures=exposures,
+        invoker_views=server_major(catalog.server_version) >= SECURITY_INVOKER_SINCE,
+    )
 
 
 def table_key(schema: str, name: str, default_schema: str) -> str:
@@ -126,43 +160,54 @@ def exposure_fields(roles: tuple[str, ...]) -> list[tuple[str, FieldValue]]:
 
 def table_entry(table: LiveTable, options: EntryOptions) -> Entry:
     fields: list[tuple[str, FieldValue]] = [("columns", columns_value(table, options.with_columns))]
+    security = table.security
     if live_rls(table) is False:
         fields.append(("rls", "false"))
+        if options.exposures and not security.policies:
+            fields += exposure_fields(security.readers)
+    elif options.exposures and security is not None and not security.policies:
+        unknown = None in (security.anon_can_read, security.authenticated_can_read)
+        if security.readers or unknown:  # on, with no policy: only the server reads it
+            fields += [("rls", DENY_ALL), ("reason", scalar(REVIEW_REASON))]
+    policies = options.policies.get((table.schema, table.name)) if options.policies is not None else None
+    if policies:
+        fields.append(("policies", policies_value(policies, options)))
     status = options.doc(table.name)
     if status is not None:
         fields.append(("doc", scalar(status)))
     return Entry(table_key(table.schema, table.name, options.default_schema), tuple(fields))
 
 
-def policies_value(policies: tuple[LivePolicy, ...], expressions: bool) -> Nested:
-    return Nested(tuple((scalar(p.name), policy_value(p, expressions)) for p in policies))
+def policies_value(policies: tuple[LivePolicy, ...], options: EntryOptions) -> Nested:
+    return Nested(tuple((scalar(p.name), policy_value(p, options)) for p in policies))
 
 
-def policy_value(policy: LivePolicy, expressions: bool) -> str:
-    """`{command: select, roles: [authenticated]}`, with its expressions when asked for."""
+def policy_value(policy: LivePolicy, options: EntryOptions, *, expressions: bool | None = None) -> str:
+    """`{command: select, roles: [authenticated]}`, with its expressions when asked for, and the
+    review reason of a policy the audit would question (always true)."""
     parts = [f"command: {policy.command}", f"roles: {flow_list(policy.roles)}"]
     if policy.restrictive:
         parts.append("restrictive: true")
-    if expressions:
+    if options.policy_expressions if expressions is None else expressions:
         parts += [f"{key}: {scalar(text)}" for key, text in (("using", policy.using), ("check", policy.check)) if text]
+    if options.exposures and always_true(policy, "", None) is not None:
+        parts.append(f"reason: {scalar(REVIEW_REASON)}")
     return "{" + ", ".join(parts) + "}"
 
 
+def storage_policies_entries(policies: tuple[LivePolicy, ...], options: EntryOptions) -> list[str]:
+    """The `storage_policies` section's lines: one policy of storage.objects each."""
+    return [f"  {scalar(p.name)}: {policy_value(p, options)}\n" for p in policies]
+
+
 def relation_entry(relation: LiveRelation, options: EntryOptions) -> Entry:
-    fields: list[tuple[str, FieldValue]] = exposure_fields(exposed_roles(relation))
+    fields: list[tuple[str, FieldValue]] = []
+    if options.exposures and exposure_rule(relation, options.invoker_views) is not None:
+        fields += exposure_fields(relation.readers)
     status = options.doc(relation.name)
     if status is not None:
         fields.append(("doc", scalar(status)))
     return Entry(table_key(relation.schema, relation.name, options.default_schema), tuple(fields))
-
-
-def exposed_roles(relation: LiveRelation) -> tuple[str, ...]:
-    """The API roles reading a relation the security rules would question: a view with its owner's
-    rights, any materialized view or foreign table. Views that run with the caller's rights are
-    protected by the row level security of what they read, and need no declaration."""
-    if relation.kind == "view" and relation.security_invoker and relation.auth_users_rls:
-        return ()
-    return relation.readers
 
 
 def function_key(function: LiveFunction, options: EntryOptions) -> str:
@@ -175,7 +220,7 @@ def function_key(function: LiveFunction, options: EntryOptions) -> str:
 
 def function_entry(function: LiveFunction, options: EntryOptions) -> Entry:
     fields: list[tuple[str, FieldValue]] = []
-    if function.security_definer:
+    if options.exposures and function.security_definer:
         fields += exposure_fields(function.callers)
     status = options.doc(function.name)
     if status is not None:
@@ -243,9 +288,7 @@ SECTIONS = (
     SectionWriter(kind_named("view"), relation_entry, _by_schema),
     SectionWriter(kind_named("materialized view"), relation_entry, _by_schema),
     SectionWriter(kind_named("foreign table"), relation_entry, _by_schema),
-    SectionWriter(
-        kind_named("function"), function_entry, lambda f, default: (*_by_schema(f, default), f.arguments)
-    ),
+    SectionWriter(kind_named("function"), function_entry, lambda f, default: (*_by_schema(f, default), f.arguments)),
     SectionWriter(
         kind_named("bucket"),
         bucket_entry,

@@ -14,16 +14,19 @@ comes back. Entries a person declared partially stay partial: a key left out is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditor import yaml_nodes as yn
-from auditor.inventory import split_table_name
+from auditor.drift.policies import STORAGE_OBJECTS
+from auditor.errors import UsageError
+from auditor.inventory import DENY_ALL, split_table_name
 from auditor.model import INVENTORIED, Catalog, Finding, Inventory, display_name
 from auditor.snapshot.entries import (
     WRITERS,
     Entry,
     EntryOptions,
     column_item,
+    policy_value,
     size_text,
 )
 from auditor.snapshot.text_edit import AFTER, BEFORE, NEWLINE, Document, Edit
@@ -32,11 +35,24 @@ from auditor.snapshot.yaml_text import flow_list, scalar
 MARKER = re.compile(r"^[ \t]*# gone from (?P<env>\S+) on \d{4}-\d{2}-\d{2}: (?P<what>.*?)[ \t]*\r?$")
 _VALUE_PREFIX = re.compile(r"(?:[&!]\S*[ \t]+)*")  # an anchor or tag before a value is kept
 
-REMOVED_WHEN_GONE = (*(f"{kind.code}-missing" for kind in INVENTORIED), "column-missing")
-ACCEPT_ONLY = ("bucket-legacy-in-use", "rls-enabled", "rls-disabled", "doc-missing")
+REMOVED_WHEN_GONE = (*(f"{kind.code}-missing" for kind in INVENTORIED), "column-missing", "policy-missing")
+STORAGE = "storage.objects"  # what policy findings on storage.objects are `about`
+ACCEPT_ONLY = ("bucket-legacy-in-use", "rls-enabled", "rls-disabled", "doc-missing", "policy-changed")
 """Rules only `accept` applies: whether a legacy bucket is back in use, a table's row level
-security is as intended, or a doc page may stay unwritten is a person's decision, not
-something a refresh should assume."""
+security or a policy is as intended, or a doc page may stay unwritten is a person's decision,
+not something a refresh should assume. So is every finding tagged security (a bucket made
+public, a new exposure): a refresh leaves them all to `auditor accept`."""
+SECURITY = "security"
+EXPOSURE_RULES = (
+    "table-exposed",
+    "view-security-definer",
+    "matview-exposed",
+    "foreign-table-exposed",
+    "auth-users-exposed",
+    "function-definer-anon",
+    "function-definer-authenticated",
+)
+"""Rules accepted by declaring `exposed_to` with a reason on the object."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +87,11 @@ class Planner:
         environment: str,
         today: str,
         options: EntryOptions,
+        reason: str | None = None,
     ):
         self.doc, self.inventory, self.catalog = doc, inventory, catalog
         self.environment, self.today, self.options = environment, today, options
+        self.reason = reason  # why an exposure is accepted (accept --reason)
         self.default_schema = inventory.default_schema
         if not isinstance(doc.root, yn.MappingNode) or doc.root.flow_style is True:
             raise doc.cannot(doc.root or yn.ScalarNode("", ""), "the file is not a block mapping of sections")
@@ -84,6 +102,10 @@ class Planner:
         }
         self.nodes = {kind.name: self.named_entries(kind.name, kind.plural) for kind in INVENTORIED}
         self.live_tables, self.live_buckets = self.live["table"], self.live["bucket"]
+        self.live_policies = {
+            (STORAGE if (p.schema, p.table) == STORAGE_OBJECTS else self.name(p.schema, p.table), p.name): p
+            for p in catalog.policies or ()
+        }
         self.table_nodes, self.bucket_nodes = self.nodes["table"], self.nodes["bucket"]
         self.opened: set[str] = set()
         self.ended = False  # whether an insert gave the file the line break its last line lacks
@@ -117,7 +139,7 @@ class Planner:
     def plan(self, findings: list[Finding], *, prune: bool, accept: bool = False) -> Plan:
         plan = Plan()
         for finding in findings:
-            if finding.rule in ACCEPT_ONLY and not accept:
+            if (finding.rule in ACCEPT_ONLY or SECURITY in finding.tags) and not accept:
                 plan.left.append(finding)
                 continue
             change = self.change(finding, remove=accept or prune)
@@ -133,6 +155,8 @@ class Planner:
         handler = getattr(self, "_" + finding.rule.replace("-", "_"), None)
         if finding.kind in WRITERS and finding.rule.endswith(("-undeclared", "-missing")):
             handler = self.undeclared if finding.rule.endswith("-undeclared") else self.missing
+        elif finding.rule in EXPOSURE_RULES:
+            handler = self.expose
         if handler is None:
             return None
         try:
@@ -152,6 +176,80 @@ class Planner:
         key, value = self.nodes[finding.kind][finding.name]
         section = self.sections[WRITERS[finding.kind].kind.plural][1]
         return self.gone(f"{finding.kind} {scalar(finding.name)}", key, value, remove, section)
+
+    def declare(self, finding: Finding, keys: list[tuple[str, str]]) -> list[Edit]:
+        """Set keys on the object's entry; an undeclared object is added with them."""
+        pair = self.nodes[finding.kind].get(finding.name)
+        if pair is not None:
+            return self.set_keys(pair, keys)
+        writer = WRITERS[finding.kind]
+        entry = writer.entry(self.live[finding.kind][finding.name], self.options)
+        fields = [(name, value) for name, value in entry.fields if name not in dict(keys)]
+        entry = replace(entry, fields=(*fields, *keys))
+        return self.add_to_section(writer.kind.plural, entry)
+
+    def given_reason(self, rule: str) -> str:
+        if not self.reason:
+            raise UsageError(f"Accepting {rule} declares why it is meant: give the reason with --reason TEXT.")
+        return scalar(self.reason)
+
+    # --- security: exposures declared on purpose (accept only) ---------------------------
+
+    def expose(self, finding: Finding) -> tuple[str, list[Edit]]:
+        roles = flow_list(tuple(finding.actual))
+        keys = [("exposed_to", roles), ("reason", self.given_reason(finding.rule))]
+        if finding.kind == "table":
+            keys.insert(0, ("rls", "false"))
+        return f"{finding.kind} {finding.name}: exposed_to: {roles}", self.declare(finding, keys)
+
+    def _rls_no_policy(self, finding: Finding) -> tuple[str, list[Edit]]:
+        keys = [("rls", DENY_ALL), ("reason", self.given_reason(finding.rule))]
+        return f"table {finding.name}: rls: {DENY_ALL}", self.declare(finding, keys)
+
+    def _policy_always_true(self, finding: Finding) -> tuple[str, list[Edit]]:
+        _, pair = self.policy_pair(finding)
+        return f"policy {finding.name}: reason", self.set_keys(pair, [("reason", self.given_reason(finding.rule))])
+
+    def _exposure_unused(self, finding: Finding) -> tuple[str, list[Edit]]:
+        pair = self.nodes[finding.kind][finding.name]
+        written = self.explicit(pair)
+        edits = [
+            self.remove_pair(pair[1], *written[name], name) for name in ("exposed_to", "reason") if name in written
+        ]
+        return f"{finding.kind} {finding.name}: exposed_to removed", edits
+
+    # --- policies ------------------------------------------------------------------------
+
+    def policies_pair(self, table: str) -> tuple[yn.Node, yn.Node]:
+        """The `policies` mapping of a declared table, or the `storage_policies` section."""
+        if table == STORAGE:
+            return self.sections["storage_policies"]
+        return self.explicit(self.table_nodes[table])["policies"]
+
+    def policy_pair(self, finding: Finding) -> tuple[str, tuple[yn.Node, yn.Node]]:
+        """(policy name, its entry) of a policy finding (`about` is its table)."""
+        name = finding.name[len(finding.about) + 1 :]
+        _, mapping = self.policies_pair(finding.about)
+        if not isinstance(mapping, yn.MappingNode):
+            raise KeyError(finding.name)
+        return name, self.doc.pairs(mapping)[name]
+
+    def _policy_undeclared(self, finding: Finding) -> tuple[str, list[Edit]]:
+        name = finding.name[len(finding.about) + 1 :]
+        policy = self.live_policies[(finding.about, name)]
+        value = policy_value(policy, self.options)
+        return f"policy {finding.name}: added", self.add_key(self.policies_pair(finding.about), scalar(name), value)
+
+    def _policy_missing(self, finding: Finding, remove: bool) -> tuple[str, list[Edit]]:
+        _, (key, value) = self.policy_pair(finding)
+        return self.gone(f"policy {scalar(finding.name)}", key, value, remove, self.policies_pair(finding.about)[1])
+
+    def _policy_changed(self, finding: Finding) -> tuple[str, list[Edit]]:
+        name, (key, value) = self.policy_pair(finding)
+        written = self.explicit((key, value))
+        policy = self.live_policies[(finding.about, name)]
+        text = policy_value(policy, self.options, expressions="using" in written or "check" in written)
+        return f"policy {finding.name}: {', '.join(finding.actual)} updated", [self.replace(key, value, text)]
 
     # --- tables --------------------------------------------------------------------------
 
@@ -323,16 +421,28 @@ class Planner:
         return self.add_key(pair, name, text)
 
     def add_key(self, pair: tuple[yn.Node, yn.Node], name: str, text: str) -> list[Edit]:
+        return self.add_keys(pair, [(name, text)])
+
+    def add_keys(self, pair: tuple[yn.Node, yn.Node], keys: list[tuple[str, str]]) -> list[Edit]:
+        """Add `name: text` pairs at the end of an entry's mapping, in one splice, in its style."""
         key, value = pair
         if isinstance(value, yn.MappingNode) and value.flow_style is not True and value.value:
             indent = " " * value.value[0][0].start_mark.column
             at = self.doc.line_end(self.doc.content_end(value))
-            return self.insert(at, f"{indent}{name}: {text}\n", AFTER)
+            return self.insert(at, "".join(f"{indent}{name}: {text}\n" for name, text in keys), AFTER)
+        flow = ", ".join(f"{name}: {text}" for name, text in keys)
         if isinstance(value, yn.MappingNode) and value.value:  # {a: 1} -> {a: 1, name: text}
-            return [Edit(value.end_mark.index - 1, value.end_mark.index - 1, f", {name}: {text}")]
+            return [Edit(value.end_mark.index - 1, value.end_mark.index - 1, f", {flow}")]
         if isinstance(value, yn.MappingNode) or (isinstance(value, yn.ScalarNode) and value.tag.endswith(":null")):
-            return [Edit(key.end_mark.index, self.doc.value_span(key, value)[1], f": {{{name}: {text}}}")]
+            return [Edit(key.end_mark.index, self.doc.value_span(key, value)[1], f": {{{flow}}}")]
         raise self.doc.cannot(key, "the entry is not a mapping")
+
+    def set_keys(self, pair: tuple[yn.Node, yn.Node], keys: list[tuple[str, str]]) -> list[Edit]:
+        """Set several keys of an entry: replace those written, add the others in one splice."""
+        written = self.explicit(pair)
+        edits = [self.replace(*written[name], text) for name, text in keys if name in written]
+        added = [(name, text) for name, text in keys if name not in written]
+        return edits + (self.add_keys(pair, added) if added else [])
 
     def insert(self, at: int, block: str, side: int) -> list[Edit]:
         """Lines inserted at `at` (a line start, or the end of the text), in the file's newline style.

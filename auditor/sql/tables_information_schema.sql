@@ -1,13 +1,15 @@
--- The same result as tables_pg_catalog.sql, read through information_schema: one row per
--- table, its columns as arrays in ordinal order, and its security read from pg_catalog.
--- Kept for comparison and for servers where it is preferred (--catalog information_schema).
--- Caveats: about 10x slower on large catalogs, and it hides tables the role has no privilege
--- on. Types come from format_type so both variants spell them the same way, and
--- partitions and extension-owned tables are filtered through pg_class and pg_depend, since
--- information_schema cannot tell them apart.
+-- The same result as tables_pg_catalog.sql, with the columns read through information_schema:
+-- one row per table, its columns as arrays in ordinal order, and its security read from
+-- pg_catalog. Kept for comparison and for servers where it is preferred (--catalog
+-- information_schema). Caveats: about 10x slower on large catalogs, and information_schema
+-- hides the tables (and columns) the role has no privilege on: the tables are listed from
+-- pg_class, which every role reads, and `columns_visible` says whether information_schema
+-- showed the table, so that a hidden one is a check not made, never a missing table. Types
+-- come from format_type so both variants spell them the same way, and partitions and
+-- extension-owned tables are filtered through pg_class and pg_depend, as in the other variant.
 select
-    t.table_schema::text as table_schema,
-    t.table_name::text as table_name,
+    n.nspname as table_schema,
+    c.relname as table_name,
     c.relkind = 'p' as partitioned,
     array_agg(col.column_name::text order by col.ordinal_position)
         filter (where col.column_name is not null) as column_names,
@@ -21,22 +23,25 @@ select
     has_schema_privilege(anon.oid, n.oid, 'USAGE')
         and has_any_column_privilege(anon.oid, c.oid, 'SELECT') as anon_can_read,
     has_schema_privilege(authn.oid, n.oid, 'USAGE')
-        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read
-from information_schema.tables t
-join pg_namespace n on n.nspname = t.table_schema
-join pg_class c on c.relnamespace = n.oid and c.relname = t.table_name
+        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read,
+    exists (
+        select from information_schema.tables t
+        where t.table_schema = n.nspname and t.table_name = c.relname and t.table_type = 'BASE TABLE'
+    ) as columns_visible
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
 left join pg_roles anon on anon.rolname = %(anon)s
 left join pg_roles authn on authn.rolname = %(authenticated)s
 left join information_schema.columns col
-    on col.table_schema = t.table_schema and col.table_name = t.table_name
+    on col.table_schema = n.nspname and col.table_name = c.relname
 left join pg_attribute a
     on a.attrelid = c.oid and a.attname = col.column_name and not a.attisdropped
-where t.table_schema = any(%(schemas)s)
-  and t.table_type = 'BASE TABLE'
+where n.nspname = any(%(schemas)s)
+  and c.relkind in ('r', 'p')
   and not c.relispartition
   and not exists (
       select from pg_depend d
       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
   )
-group by t.table_schema, t.table_name, c.oid, n.oid, anon.oid, authn.oid
-order by t.table_schema, t.table_name
+group by n.nspname, c.relname, c.oid, n.oid, anon.oid, authn.oid
+order by n.nspname, c.relname

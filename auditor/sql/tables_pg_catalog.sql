@@ -27,7 +27,8 @@ select
     has_schema_privilege(anon.oid, n.oid, 'USAGE')
         and has_any_column_privilege(anon.oid, c.oid, 'SELECT') as anon_can_read,
     has_schema_privilege(authn.oid, n.oid, 'USAGE')
-        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read
+        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read,
+    true as columns_visible  -- pg_catalog shows every table's columns to every role
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_roles anon on anon.rolname = %(anon)s
