@@ -102,16 +102,15 @@ def build_report(
 
 
 def checked_counts(inventory: Inventory, catalog: Catalog | None) -> dict[str, int | None]:
-    """Declared and live objects of each kind ("tables_declared", "tables_live"...); a count is None
-    when the inventory has no such section, or that source was not read. A kind neither declared
-    nor read is left out."""
+    """Declared and live objects of each kind ("tables_declared", "tables_live"...), the same keys
+    in every report; a count is None when the inventory has no such section, or that source was
+    not read."""
     counts: dict[str, int | None] = {}
     for kind in INVENTORIED:
         declared = inventory.declared(kind)
         live = None if catalog is None else catalog.live(kind)
-        if declared is not None or live is not None:
-            counts[f"{kind.plural}_declared"] = None if declared is None else len(declared)
-            counts[f"{kind.plural}_live"] = None if live is None else len(live)
+        counts[f"{kind.plural}_declared"] = None if declared is None else len(declared)
+        counts[f"{kind.plural}_live"] = None if live is None else len(live)
     return counts
 
 

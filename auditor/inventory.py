@@ -57,7 +57,17 @@ TABLE_KEYS = ("group", "description", "columns", "doc", "rls", "policies", "expo
 RELATION_KEYS = ("group", "description", "doc", "exposed_to", "reason")
 FUNCTION_KEYS = RELATION_KEYS
 POLICY_KEYS = ("command", "roles", "using", "check", "restrictive", "reason")
-BUCKET_KEYS = ("group", "description", "public", "file_size_limit", "allowed_mime_types", "status", "doc", "reason")
+BUCKET_KEYS = (
+    "group",
+    "description",
+    "public",
+    "file_size_limit",
+    "allowed_mime_types",
+    "status",
+    "doc",
+    "exposed_to",
+    "reason",
+)
 DENY_ALL = "deny-all"
 BUCKET_CHECKED_KEYS = ("public", "file_size_limit", "allowed_mime_types")
 ENVIRONMENT_KEYS = ("database_url", "supabase_url", "service_key", "description")
@@ -531,8 +541,10 @@ class _Validator:
         if (roles or deny_all) and not reason and "reason" not in entries:
             what = f"rls: {DENY_ALL}" if deny_all else "exposed_to"
             self.problem(node, path, f"{what} needs a reason: say why (reason: ...), so a reviewer can judge it")
-        elif "reason" in entries and not (roles or deny_all or "exposed_to" in entries):
-            self.problem(entries["reason"][0], f"{path}.reason", f"a reason explains exposed_to or rls: {DENY_ALL}")
+        elif "reason" in entries and not (roles or deny_all or "exposed_to" in entries or rls is False):
+            self.problem(
+                entries["reason"][0], f"{path}.reason", f"a reason explains exposed_to, rls: false or rls: {DENY_ALL}"
+            )
         return roles, reason
 
     def roles(self, node: yn.Node, path: str, *, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -598,7 +610,7 @@ class _Validator:
     ) -> tuple[RelationSpec, ...]:
         """Views, materialized views or foreign tables (whichever `section` holds)."""
         relations = []
-        for (schema, name, line), entries, path in self.objects(node, section, schemas, RELATION_KEYS):
+        for (schema, name, _, line), entries, path in self.objects(node, section, schemas, RELATION_KEYS):
             exposed_to, reason = self.exposure(node, entries, path)
             relations.append(
                 RelationSpec(
@@ -617,8 +629,7 @@ class _Validator:
     def functions(self, node: yn.Node, schemas: tuple[str, ...], known_groups: set[str]) -> tuple[FunctionSpec, ...]:
         """Functions by name, `name(arguments)` for one overload of several."""
         functions = []
-        for (schema, key_name, line), entries, path in self.objects(node, "functions", schemas, FUNCTION_KEYS):
-            name, arguments = split_function_name(key_name)
+        for (schema, name, arguments, line), entries, path in self.objects(node, "functions", schemas, FUNCTION_KEYS):
             exposed_to, reason = self.exposure(node, entries, path)
             functions.append(
                 FunctionSpec(
@@ -637,9 +648,10 @@ class _Validator:
 
     def objects(
         self, node: yn.Node, section: str, schemas: tuple[str, ...], keys: tuple[str, ...]
-    ) -> list[tuple[tuple[str, str, int], dict, str]]:
-        """((schema, name, line), entries, path) of each entry of a section keyed like `tables`,
-        with duplicates, unaudited schemas and impossible names reported."""
+    ) -> list[tuple[tuple[str, str, str | None, int], dict, str]]:
+        """((schema, name, arguments, line), entries, path) of each entry of a section keyed like
+        `tables` (functions: `name(arguments)`, arguments None without), with duplicates,
+        unaudited schemas and impossible names reported."""
         found = []
         seen: dict[tuple[str, str], int] = {}
         for name, (key, value) in (self.mapping(node, section) or {}).items():
@@ -657,7 +669,7 @@ class _Validator:
             seen[identity] = line
             entries = {} if _is_null(value) else self.mapping(value, path, keys)
             if entries is not None:
-                found.append(((schema, object_name, line), entries, path))
+                found.append(((schema, object_name, arguments, line), entries, path))
         return found
 
     def description(self, entries: dict, path: str) -> str:
@@ -745,10 +757,19 @@ class _Validator:
                     doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
                     declared=frozenset(k for k in BUCKET_CHECKED_KEYS if k in entries),
                     line=yn.position(key)[0],
-                    reason=self.text(entries["reason"][1], f"{path}.reason") or "" if "reason" in entries else "",
+                    **self.bucket_exposure(value, entries, path),
                 )
             )
         return tuple(buckets)
+
+    def bucket_exposure(self, node: yn.Node, entries: dict, path: str) -> dict[str, object]:
+        """exposed_to (who may list a public bucket's files) and reason, which a public bucket may
+        give on its own."""
+        if "exposed_to" in entries:
+            exposed_to, reason = self.exposure(node, entries, path)
+            return {"exposed_to": exposed_to, "reason": reason}
+        reason = self.text(entries["reason"][1], f"{path}.reason") or "" if "reason" in entries else ""
+        return {"reason": reason}
 
     def size(self, node: yn.Node, path: str) -> int | None:
         value = self.scalar(node, path, SIZE_HELP)

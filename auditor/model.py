@@ -173,7 +173,8 @@ class BucketSpec:
     doc: str | bool = False
     declared: frozenset[str] = frozenset()  # which of the checkable fields the inventory states
     line: int = 0
-    reason: str = ""  # why a public bucket is public (optional)
+    exposed_to: tuple[str, ...] = ()  # API roles meant to list a public bucket's files
+    reason: str = ""  # why a public bucket is public (optional), or listable (required)
 
     def display(self, default_schema: str) -> str:
         return self.id

@@ -20,7 +20,7 @@ values ('image_high', 'old/a.png', '{"size": 2048}'), ('image_high', 'old/b.png'
 """
 
 EXPECTED = [
-    ("table-exposed", "error", "table", "feature_flags", "protected", "readable by anon, authenticated"),
+    ("table-exposed", "error", "table", "feature_flags", None, ["anon", "authenticated"]),
     ("column-count", "error", "table", "profiles", 7, 6),
     ("table-missing", "error", "table", "usage_logs", "present", "absent"),
     ("table-undeclared", "warning", "table", "feature_flags", "absent", "present"),

@@ -93,3 +93,16 @@ def test_snapshot_matches_its_golden_file(drifted_demo, golden: str, args: list[
         path.write_text(text, encoding="utf-8")
     assert path.is_file(), f"no golden file {path}: run with AUDITOR_UPDATE_GOLDEN=1"
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_the_demo_shows_its_exposures_in_the_security_section_and_fails_on_security(drifted_demo) -> None:
+    url, folder = drifted_demo
+    result = run_auditor("audit", "--db-url", url, "--fail-on", "security", env={"COLUMNS": "200"}, cwd=folder)
+    assert result.returncode == 1, result.stderr
+    security = result.stdout.split("\nSecurity (")[1].split("\n\n")[0]
+    for rule, name in (
+        ("function-definer-anon", "handle_new_user"),
+        ("view-security-definer", "character_leaderboard"),
+        ("bucket-visibility", "reference_images"),
+    ):
+        assert re.search(rf"{name} +\[{rule}\]", security), security

@@ -145,16 +145,16 @@ def test_markdown_opens_with_a_one_glance_verdict() -> None:
     assert lines[0] == "## ❌ Inventory audit: Drift found: 4 errors, 3 warnings"
     assert lines[2] == "**DRIFT** in **prod** · 4 errors · 3 warnings · 0 info · 2026-11-26T00:00:00Z"
     assert "| Findings | 4 errors · 3 warnings · 0 info |" in markdown
-    assert "| Security | 1 finding tagged security |" in markdown
+    assert "| Security | 2 findings tagged security |" in markdown
     assert "| Checked | 3 declared tables, 2 declared buckets |" in markdown
     assert "| error | `bucket-size-limit` | user-library | 50MB | no limit | Limit differs. |" in markdown
 
 
 SECTIONS_OF_DRIFTED = [
-    "Security (1)",
+    "Security (2)",  # the table's row level security, and the bucket made public
     "Tables (2)",
     "Columns (1)",
-    "Buckets (2)",
+    "Buckets (1)",
     "Documentation (1)",
     "Checks not made (1)",
 ]
@@ -306,7 +306,7 @@ def test_junit_one_case_per_object_failures_at_or_above_fail_on() -> None:
     assert "\ufffd" in hostile  # the BEL character XML cannot hold was replaced
     assert junit(drifted(), "warning").find("testsuite").get("failures") == "7"
     assert junit(drifted(), "never").find("testsuite").get("failures") == "0"
-    assert junit(drifted(), "security").find("testsuite").get("failures") == "1"
+    assert junit(drifted(), "security").find("testsuite").get("failures") == "2"
 
 
 def test_a_clean_report_with_checks_not_made_does_not_claim_a_full_match() -> None:

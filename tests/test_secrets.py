@@ -63,11 +63,11 @@ BUG_IN_A_RULE = """
 import auditor.drift
 
 
-def compare(*args, **kwargs):
+def judge(*args, **kwargs):
     raise RuntimeError("a bug in a rule")
 
 
-auditor.drift.compare = compare  # before auditor.api imports it
+auditor.drift.judge = judge  # before auditor.api imports it
 """
 
 

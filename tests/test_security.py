@@ -167,7 +167,7 @@ def test_public_bucket_listable_by_anyone_is_a_warning(ourvidz_db: str) -> None:
     assert list(found) == [("bucket-listable", "videos")]  # user-library is private: bucket rules cover it
     finding = found[("bucket-listable", "videos")]
     assert (finding.severity.value, finding.tags) == ("warning", ("security",))
-    assert finding.actual == "listable by anon, authenticated"
+    assert finding.actual == ["anon", "authenticated"]
     assert finding.message == (
         "Public bucket videos: every file can be listed by anyone (role anon) and any signed-in user "
         '(role authenticated) through policy "Anyone can read videos and library".'
@@ -186,7 +186,7 @@ def test_listing_limited_to_own_folder_or_signed_in_users(ourvidz_db: str) -> No
 
     pg.execute(ourvidz_db, "create policy members on storage.objects for select to authenticated using (true);")
     finding = findings(ourvidz_db)[("bucket-listable", "avatars")]
-    assert finding.actual == "listable by authenticated"  # every bucket: the policy names none
+    assert finding.actual == ["authenticated"]  # every bucket: the policy names none
     assert {name for _, name in findings(ourvidz_db)} == {"avatars", "system_assets", "videos"}
 
 

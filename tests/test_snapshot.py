@@ -273,7 +273,10 @@ def test_update_edits_declared_column_lists(ourvidz_db: str, tmp_path: Path) -> 
     original = path.read_text()
     start = original.index("  negative_prompts:\n")
     block = original[start : original.index("  profiles:\n")]
-    assert block.endswith("      - created_by: uuid\n      - description: text\n")
+    assert block.endswith(
+        "      - created_by: uuid\n      - description: text\n    policies:\n"
+        "      Signed-in users can read active negative prompts: {command: select, roles: [authenticated]}\n"
+    )
     pg.execute(
         ourvidz_db,
         "alter table public.negative_prompts add column note text;"
@@ -314,10 +317,8 @@ def test_accept_rls_disabled_adds_the_key_to_the_entry(drifted: tuple[str, Path]
     before = path.read_text()
     result = run_auditor("accept", "rls-disabled", "feature_flags", "--env", "local", "-i", str(path), env={ENV: url})
     assert result.returncode == 0, result.stderr
-    assert path.read_text() == before.replace(
-        "  feature_flags:\n    columns: 2\n    doc: false\n",
-        "  feature_flags:\n    columns: 2\n    doc: false\n    rls: false\n",
-    )
+    entry = "  feature_flags:\n    columns: 2\n    doc: false\n    policies:\n      read_flags: {command: select, roles: [public]}\n"
+    assert path.read_text() == before.replace(entry, entry + "    rls: false\n")
     assert ("rls-disabled", "feature_flags") not in findings(path, url)
 
 

@@ -6,8 +6,8 @@ from auditor.drift.exposure import Outcome, judge, unused
 from auditor.drift.rules import finding
 from auditor.model import (
     AcceptedExposure,
+    BucketSpec,
     Catalog,
-    Finding,
     Inventory,
     LiveBucket,
     ObjectsAccess,
@@ -81,8 +81,14 @@ def _rls_disabled(name: str, spec: TableSpec | None, security: TableSecurity) ->
     """Findings of a table with row level security off: policies ignored, expected on, or readable."""
     readers = ", ".join(security.readers)
     exposure = f" Roles {readers} can read every row through the API." if readers else ""
+    declared, reason = (spec.exposed_to, spec.reason) if spec else ((), "")
     if security.policies:
         policies = f"{security.policies} {'policy' if security.policies == 1 else 'policies'}"
+        if spec is not None and spec.rls is False and reason and set(security.readers) <= set(declared):
+            unused_policies = f"row level security off, its {policies} unused"
+            return [
+                AcceptedExposure("table", name, f"{unused_policies}; readable by {readers or 'no API role'}", reason)
+            ]
         return [
             finding(
                 "rls-policies-ignored",
@@ -102,7 +108,6 @@ def _rls_disabled(name: str, spec: TableSpec | None, security: TableSecurity) ->
                 f"Table {name} has row level security disabled; the inventory expects it enabled.{exposure}",
             )
         ]
-    declared, reason = (spec.exposed_to, spec.reason) if spec else ((), "")
     if security.readers:
         return [
             judge(
@@ -131,29 +136,42 @@ def compare_buckets(inventory: Inventory, catalog: Catalog) -> list[Outcome]:
         if "public" in spec.declared and spec.public and spec.id in live and live[spec.id].public
     ]
     if catalog.objects_access is not None:
-        outcomes += compare_bucket_listing(catalog.buckets, catalog.objects_access)
+        specs = {spec.id: spec for spec in inventory.buckets}
+        outcomes += compare_bucket_listing(catalog.buckets, catalog.objects_access, specs)
     return outcomes
 
 
 _WHO = {"anon": "anyone (role anon)", "authenticated": "any signed-in user (role authenticated)"}
 
 
-def compare_bucket_listing(buckets: tuple[LiveBucket, ...], access: ObjectsAccess) -> list[Finding]:
-    findings: list[Finding] = []
+def compare_bucket_listing(
+    buckets: tuple[LiveBucket, ...], access: ObjectsAccess, specs: dict[str, BucketSpec]
+) -> list[Outcome]:
+    """Public buckets whose files the API roles can list; accepted where the bucket declares
+    those roles in exposed_to."""
+    outcomes: list[Outcome] = []
     for bucket in buckets:
         who = listers(access, bucket.id) if bucket.public else []
+        spec = specs.get(bucket.id)
+        declared, reason = (spec.exposed_to, spec.reason) if spec else ((), "")
         if who:
             by_reason: dict[str, list[str]] = {}
             for role, why in who:
                 by_reason.setdefault(why, []).append(_WHO[role])
             listed_by = "; ".join(f"{' and '.join(roles)} {why}" for why, roles in by_reason.items())
-            findings.append(
-                finding(
+            roles = tuple(role for role, _ in who)
+            outcomes.append(
+                judge(
                     "bucket-listable",
+                    "bucket",
                     bucket.id,
-                    "fetch by URL only",
-                    f"listable by {', '.join(role for role, _ in who)}",
-                    f"Public bucket {bucket.id}: every file can be listed by {listed_by}.",
+                    roles,
+                    declared,
+                    reason,
+                    exposure=f"every file listable by {', '.join(roles)}",
+                    message=f"Public bucket {bucket.id}: every file can be listed by {listed_by}.",
                 )
             )
-    return findings
+        elif declared:
+            outcomes.append(unused("bucket", bucket.id, f"exposed_to {', '.join(declared)}"))
+    return outcomes

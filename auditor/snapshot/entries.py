@@ -23,6 +23,7 @@ from auditor.model import (
     LiveTable,
     kind_named,
 )
+from auditor.policies import listers
 from auditor.sizes import format_size
 from auditor.snapshot.yaml_text import flow_list, scalar
 from auditor.wording import plural
@@ -98,6 +99,7 @@ class EntryOptions:
     overloaded: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (schema, name) of functions
     exposures: bool = True  # declare what is exposed (for review); never when refreshing a person's file
     invoker_views: bool = True  # the server has security_invoker views (PostgreSQL 15+)
+    listers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # bucket id -> roles that list its files
 
 
 def entry_options(
@@ -124,6 +126,11 @@ def entry_options(
         overloaded=frozenset(key for key, count in counts.items() if count > 1),
         exposures=exposures,
         invoker_views=server_major(catalog.server_version) >= SECURITY_INVOKER_SINCE,
+        listers={
+            bucket.id: tuple(role for role, _ in listers(catalog.objects_access, bucket.id))
+            for bucket in catalog.buckets or ()
+            if bucket.public and catalog.objects_access is not None
+        },
     )
 
 
@@ -163,18 +170,20 @@ def table_entry(table: LiveTable, options: EntryOptions) -> Entry:
     security = table.security
     if live_rls(table) is False:
         fields.append(("rls", "false"))
-        if options.exposures and not security.policies:
+        if options.exposures and security.policies and not security.readers:  # inert policies, on purpose?
+            fields.append(("reason", scalar(REVIEW_REASON)))
+        elif options.exposures:
             fields += exposure_fields(security.readers)
     elif options.exposures and security is not None and not security.policies:
         unknown = None in (security.anon_can_read, security.authenticated_can_read)
         if security.readers or unknown:  # on, with no policy: only the server reads it
             fields += [("rls", DENY_ALL), ("reason", scalar(REVIEW_REASON))]
-    policies = options.policies.get((table.schema, table.name)) if options.policies is not None else None
-    if policies:
-        fields.append(("policies", policies_value(policies, options)))
     status = options.doc(table.name)
     if status is not None:
         fields.append(("doc", scalar(status)))
+    policies = options.policies.get((table.schema, table.name)) if options.policies is not None else None
+    if policies:
+        fields.append(("policies", policies_value(policies, options)))
     return Entry(table_key(table.schema, table.name, options.default_schema), tuple(fields))
 
 
@@ -243,6 +252,8 @@ def bucket_entry(bucket: LiveBucket, options: EntryOptions) -> Entry:
         ("allowed_mime_types", flow_list(bucket.allowed_mime_types)),
         ("status", "active"),
     ]
+    if options.exposures:
+        fields += exposure_fields(options.listers.get(bucket.id, ()))
     status = options.doc(bucket.id)
     if status is not None:
         fields.append(("doc", scalar(status)))

@@ -1,0 +1,293 @@
+"""The whole exposed API surface against a real database: views, materialized views, foreign
+tables, functions and policies, declared in the inventory and checked like the platform's linter.
+
+The OurVidz fixture is snapshotted first (the inventory a team would start from), then
+tests/security_cases.sql adds one case of every security rule. Where a rule claims a role can
+reach something, the claim is checked by doing it as that role.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from auditor.api import audit
+from auditor.drift.rules import RULES
+from auditor.inventory import load_inventory
+from tests import pg
+from tests.conftest import run_auditor
+
+CASES = (Path(__file__).parent / "security_cases.sql").read_text()
+
+EXPECTED_SECURITY = {
+    ("rls-disabled", "usage_logs"),
+    ("rls-policies-ignored", "jobs"),
+    ("table-exposed", "exposed_leads"),
+    ("rls-no-policy", "unreadable_notes"),
+    ("bucket-visibility", "image_high"),
+    ("bucket-listable", "avatars"),
+    ("function-definer-anon", "definer_for_anon"),
+    ("function-definer-authenticated", "definer_for_authenticated"),
+    ("view-security-definer", "definer_view"),
+    ("matview-exposed", "exposed_matview"),
+    ("foreign-table-exposed", "exposed_foreign"),
+    ("auth-users-exposed", "auth_users_view"),
+    ("policy-always-true", "api_providers/Anyone can update providers"),
+}
+
+EXPECTED_INVENTORY_DRIFT = {
+    ("table-undeclared", "exposed_leads"),
+    ("table-undeclared", "unreadable_notes"),
+    ("policy-missing", "usage_logs/Users can view their own usage"),
+    ("policy-undeclared", "api_providers/Anyone can update providers"),
+    ("policy-undeclared", "storage.objects/Anyone can list avatars"),
+    ("function-undeclared", "definer_for_anon"),
+    ("function-undeclared", "definer_for_authenticated"),
+    ("function-undeclared", "definer_for_nobody"),
+    ("function-undeclared", "invoker_for_anon"),
+    ("view-undeclared", "auth_users_view"),
+    ("view-undeclared", "definer_view"),
+    ("view-undeclared", "invoker_view"),
+    ("matview-undeclared", "exposed_matview"),
+    ("foreign-table-undeclared", "exposed_foreign"),
+}
+
+
+def snapshot(url: str, folder: Path, name: str = "inventory.yaml", *args: str) -> Path:
+    result = run_auditor("snapshot", "--env", "test", "--db-url", url, "--output", name, *args, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder / name
+
+
+@pytest.fixture
+def surface(ourvidz_db: str, tmp_path: Path) -> tuple[str, Path]:
+    """(URL, inventory): the fixture's snapshot, then every case of security_cases.sql applied."""
+    inventory = snapshot(ourvidz_db, tmp_path)
+    assert audit(inventory, db_url=ourvidz_db).findings == ()  # the starting point is clean
+    pg.execute(ourvidz_db, CASES)
+    return ourvidz_db, inventory
+
+
+def found(url: str, inventory: Path) -> set[tuple[str, str]]:
+    return {(f.rule, f.name) for f in audit(inventory, db_url=url).findings}
+
+
+def as_role(url: str, role: str, query: str) -> list[tuple]:
+    """Rows `query` returns to `role`, as the Data API would run it."""
+    with psycopg.connect(url) as conn:
+        conn.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
+        return conn.execute(query).fetchall()
+
+
+def test_every_security_rule_has_a_case_and_each_is_found_and_nothing_else(surface) -> None:
+    url, inventory = surface
+    security_rules = {code for code, rule in RULES.items() if "security" in rule.tags}
+    assert {rule for rule, _ in EXPECTED_SECURITY} == security_rules  # a new rule needs its case
+    report = audit(inventory, db_url=url)
+    security = {(f.rule, f.name) for f in report.findings if "security" in f.tags}
+    assert security == EXPECTED_SECURITY
+    assert {(f.rule, f.name) for f in report.findings if "security" not in f.tags} == EXPECTED_INVENTORY_DRIFT
+    # the snapshot of the clean fixture accepted nothing but its public buckets
+    assert {(a.kind, a.name) for a in report.accepted} == {
+        ("bucket", "avatars"),
+        ("bucket", "system_assets"),
+        ("bucket", "videos"),
+    }
+
+
+def test_what_the_rules_claim_is_true(surface) -> None:
+    url, _ = surface
+    # the definer view returns every character to anon, the private one included
+    private = "select count(*) from public.characters where not is_public"
+    assert as_role(url, "postgres", private) == [(1,)]
+    assert as_role(url, "anon", private) == [(0,)]  # row level security hides it in the table
+    assert as_role(url, "anon", "select count(*) from public.definer_view where not is_public") == [(1,)]
+    assert as_role(url, "anon", "select count(*) from public.invoker_view") == [(0,)]  # caller's rights
+    # anon calls the definer function, which counts rows anon cannot see
+    assert as_role(url, "anon", "select public.definer_for_anon()")[0][0] > 0
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        as_role(url, "anon", "select public.definer_for_authenticated()")
+    assert as_role(url, "authenticated", "select public.definer_for_authenticated()")[0][0] > 0
+    # the auth.users view hands out every email
+    assert len(as_role(url, "anon", "select email from public.auth_users_view")) > 0
+    assert as_role(url, "anon", "select count(*) from public.exposed_matview")[0][0] > 0
+
+
+def test_the_findings_say_who_and_how(surface) -> None:
+    url, inventory = surface
+    report = audit(inventory, db_url=url)
+    by = {(f.rule, f.name): f for f in report.findings}
+    anon = by[("function-definer-anon", "definer_for_anon")]
+    assert (anon.severity.value, anon.kind, anon.expected, anon.actual) == (
+        "error",
+        "function",
+        None,
+        ["anon", "authenticated"],
+    )
+    assert "/rest/v1/rpc/definer_for_anon" in anon.message
+    assert by[("function-definer-authenticated", "definer_for_authenticated")].actual == ["authenticated"]
+    view = by[("view-security-definer", "definer_view")]
+    assert "bypasses the row level security of public.characters" in view.message
+    assert by[("auth-users-exposed", "auth_users_view")].kind == "view"
+    assert ("view-security-definer", "auth_users_view") not in by  # one finding, the most specific
+    always = by[("policy-always-true", "api_providers/Anyone can update providers")]
+    assert (always.about, always.actual) == ("api_providers", ["USING", "WITH CHECK"])
+
+
+def test_a_snapshot_accepts_what_it_finds_for_review_and_audits_clean(surface, tmp_path: Path) -> None:
+    url, _ = surface
+    inventory = snapshot(url, tmp_path, "again.yaml")
+    text = inventory.read_text()
+    assert "rls: deny-all" in text and "exposed_to: [anon, authenticated]" in text
+    report = audit(inventory, db_url=url)
+    assert report.findings == ()
+    accepted = {(a.kind, a.name): a for a in report.accepted}
+    assert set(accepted) >= {
+        ("table", "unreadable_notes"),
+        ("table", "exposed_leads"),
+        ("function", "definer_for_anon"),
+        ("function", "definer_for_authenticated"),
+        ("view", "definer_view"),
+        ("view", "auth_users_view"),
+        ("materialized view", "exposed_matview"),
+        ("foreign table", "exposed_foreign"),
+        ("policy", "api_providers/Anyone can update providers"),
+        ("bucket", "image_high"),
+    }
+    assert accepted[("function", "definer_for_anon")].reason.startswith("to review")
+    assert ("view", "invoker_view") not in accepted  # nothing to accept
+
+
+def test_declared_exposures_are_accepted_with_their_reasons_and_only_for_the_declared_roles(
+    surface, tmp_path: Path
+) -> None:
+    url, _ = surface
+    text = snapshot(url, tmp_path, "base.yaml").read_text()  # every exposure accepted for review
+    text = text.replace(
+        "  definer_for_anon:\n    exposed_to: [anon, authenticated]\n",
+        "  definer_for_anon:\n    exposed_to: [authenticated]\n",
+    )
+    text = text.replace(
+        '  definer_view:\n    exposed_to: [anon, authenticated]\n    reason: "to review: found exposed by',
+        "  definer_view:\n    exposed_to: [anon, authenticated]\n    reason: the public gallery  #",
+    )
+    text = text.replace("  invoker_for_anon: {}\n", "  invoker_for_anon: {exposed_to: [anon], reason: an old one}\n")
+    inventory = tmp_path / "declared.yaml"
+    inventory.write_text(text)
+    report = audit(inventory, db_url=url)
+    assert {(f.rule, f.name) for f in report.findings} == {
+        ("function-definer-anon", "definer_for_anon"),  # anon can call it, only authenticated is declared
+        ("exposure-unused", "invoker_for_anon"),  # an invoker function exposes nothing
+    }
+    partial = next(f for f in report.findings if f.rule == "function-definer-anon")
+    assert partial.expected == ["authenticated"] and "accepts authenticated only" in partial.message
+    accepted = {(a.kind, a.name): a.reason for a in report.accepted}
+    assert accepted[("view", "definer_view")] == "the public gallery"
+    assert ("function", "definer_for_anon") not in accepted
+
+
+def test_policies_missing_undeclared_and_changed(ourvidz_db: str, tmp_path: Path) -> None:
+    inventory = snapshot(ourvidz_db, tmp_path, "inventory.yaml", "--policy-expressions")
+    assert "using: " in inventory.read_text()  # expressions as PostgreSQL prints them
+    assert audit(inventory, db_url=ourvidz_db).findings == ()
+    pg.execute(
+        ourvidz_db,
+        # roles widened, expression loosened, one dropped, one added, on a table and on storage.objects
+        'alter policy "Users can view their own jobs" on public.jobs to anon, authenticated;'
+        'drop policy "Users can view their own roles" on public.user_roles;'
+        'create policy "Staff can read roles" on public.user_roles for select to authenticated using (true);'
+        'alter policy "Users can view their own activity" on public.user_activity_log using (true);'
+        'drop policy "Users can upload their own avatar" on storage.objects;',
+    )
+    findings = {(f.rule, f.name): f for f in audit(inventory, db_url=ourvidz_db).findings}
+    assert set(findings) == {
+        ("policy-changed", "jobs/Users can view their own jobs"),
+        ("policy-changed", "user_activity_log/Users can view their own activity"),
+        ("policy-missing", "user_roles/Users can view their own roles"),
+        ("policy-undeclared", "user_roles/Staff can read roles"),
+        ("policy-missing", "storage.objects/Users can upload their own avatar"),
+    }
+    roles = findings[("policy-changed", "jobs/Users can view their own jobs")]
+    assert (roles.expected, roles.actual) == ({"roles": ["public"]}, {"roles": ["anon", "authenticated"]})
+    using = findings[("policy-changed", "user_activity_log/Users can view their own activity")]
+    assert using.actual == {"using": "true"} and "using (auth.uid() = user_id) -> true" in using.message
+    assert findings[("policy-undeclared", "user_roles/Staff can read roles")].about == "user_roles"
+
+
+def test_functions_are_named_with_their_arguments_only_when_overloaded(ourvidz_db: str, tmp_path: Path) -> None:
+    pg.execute(
+        ourvidz_db,
+        "create function public.search(q text) returns int language sql as 'select 1';"
+        "create function public.search(q text, lim integer) returns int language sql as 'select 1';"
+        "create function public.ping() returns int language sql as 'select 1';",
+    )
+    inventory = snapshot(ourvidz_db, tmp_path)
+    text = inventory.read_text()
+    assert "  ping: {}\n" in text and "  search(q text): {}\n" in text and '  "search(q text, lim integer)": {}' in text
+    assert audit(inventory, db_url=ourvidz_db).findings == ()
+    pg.execute(
+        ourvidz_db,
+        "drop function public.search(text, integer); drop function public.ping();"
+        "create function public.search(q text, lim bigint) returns int language sql as 'select 1';",
+    )
+    assert found(ourvidz_db, inventory) == {
+        ("function-missing", "search(q text, lim integer)"),
+        ("function-missing", "ping"),
+        ("function-undeclared", "search(q text, lim bigint)"),
+    }
+    # a name alone declares every overload
+    inventory.write_text(
+        re.sub(r'  "search\(q text[^"]*\)": \{\}\n', "", text).replace("  ping: {}\n", "  search: {}\n")
+    )
+    assert found(ourvidz_db, inventory) == set()
+
+
+def test_a_section_left_out_is_not_inventoried_but_its_security_is_checked(surface, tmp_path: Path) -> None:
+    url, inventory = surface
+    text = inventory.read_text()
+    for section in ("views", "materialized_views", "foreign_tables", "functions"):
+        text = text.replace(f"\n{section}: {{}}\n", "\n")
+    inventory.write_text(text)
+    assert load_inventory(inventory).views is None
+    rules = {rule for rule, _ in found(url, inventory)}
+    assert not rules & {"view-undeclared", "matview-undeclared", "foreign-table-undeclared", "function-undeclared"}
+    assert {"view-security-definer", "function-definer-anon", "matview-exposed"} <= rules
+    report = json.loads(run_auditor("audit", "--db-url", url, "-i", str(inventory), "-f", "json").stdout)
+    assert report["summary"]["views_declared"] is None and report["summary"]["views_live"] == 3
+
+
+def test_update_never_accepts_a_security_finding_and_accept_needs_a_reason(surface) -> None:
+    url, inventory = surface
+    before = inventory.read_text()
+    result = run_auditor("snapshot", "--env", "test", "--db-url", url, "--update", "-i", str(inventory))
+    assert result.returncode == 0, result.stderr
+    after = inventory.read_text()
+    assert "  image_high:  # empty\n    public: false\n" in after  # still private: a person decides
+    assert "exposed_to" not in after and "deny-all" not in after  # no exposure accepted
+    assert "definer_for_anon: {}" in after  # the new function is declared, its exposure is not
+    assert after != before
+    lines = result.stderr.splitlines()
+    assert any(
+        "security: a refresh never accepts it" in line and "bucket-visibility: image_high" in line for line in lines
+    )
+    security = {(f.rule, f.name) for f in audit(inventory, db_url=url).findings if "security" in f.tags}
+    assert security == EXPECTED_SECURITY
+
+    refused = run_auditor("accept", "function-definer-anon", "definer_for_anon", "--env", "test", "--db-url", url,
+                          "-i", str(inventory))  # fmt: skip
+    assert refused.returncode == 2 and "--reason" in refused.stderr
+    accepted = run_auditor(
+        "accept", "function-definer-anon", "definer_for_anon", "--env", "test", "--db-url", url, "-i", str(inventory),
+        "--reason", "counts profiles for the landing page",
+    )  # fmt: skip
+    assert accepted.returncode == 0, accepted.stderr
+    report = audit(inventory, db_url=url)
+    assert ("function-definer-anon", "definer_for_anon") not in {(f.rule, f.name) for f in report.findings}
+    assert [(a.name, a.reason) for a in report.accepted if a.kind == "function"] == [
+        ("definer_for_anon", "counts profiles for the landing page")
+    ]
