@@ -173,7 +173,7 @@ def test_declared_exposures_are_accepted_with_their_reasons_and_only_for_the_dec
         "  definer_for_anon:\n    exposed_to: [authenticated]\n",
     )
     text = text.replace(
-        '  definer_view:\n    exposed_to: [anon, authenticated]\n    reason: "to review: found exposed by',
+        '  definer_view:\n    exposed_to: [anon, authenticated]\n    reason: "to review: as found by',
         "  definer_view:\n    exposed_to: [anon, authenticated]\n    reason: the public gallery  #",
     )
     text = text.replace("  invoker_for_anon: {}\n", "  invoker_for_anon: {exposed_to: [anon], reason: an old one}\n")

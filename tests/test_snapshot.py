@@ -317,7 +317,8 @@ def test_accept_rls_disabled_adds_the_key_to_the_entry(drifted: tuple[str, Path]
     before = path.read_text()
     result = run_auditor("accept", "rls-disabled", "feature_flags", "--env", "local", "-i", str(path), env={ENV: url})
     assert result.returncode == 0, result.stderr
-    entry = "  feature_flags:\n    columns: 2\n    doc: false\n    policies:\n      read_flags: {command: select, roles: [public]}\n"
+    entry = "  feature_flags:\n    columns: 2\n    doc: false\n    policies:\n"
+    entry += "      read_flags: {command: select, roles: [public]}\n"
     assert path.read_text() == before.replace(entry, entry + "    rls: false\n")
     assert ("rls-disabled", "feature_flags") not in findings(path, url)
 

@@ -31,7 +31,7 @@ from auditor.wording import plural
 DocLookup = Callable[[str], "str | bool | None"]
 """Doc status of an object by name: a file name, False (none found), or None (do not write `doc`)."""
 
-REVIEW_REASON = "to review: found exposed by auditor snapshot"
+REVIEW_REASON = "to review: as found by auditor snapshot"
 """The reason written for an exposure the snapshot found: the audit accepts it, and the report's
 security section lists it with these words until a person writes why it is meant."""
 
