@@ -16,12 +16,16 @@ EPILOG = (
 def validate(inventory: InventoryOption = DEFAULT_INVENTORY) -> None:
     """Check inventory.yaml offline: syntax, keys, types, duplicates, sizes, ranges."""
     from auditor.inventory import load_inventory
+    from auditor.model import INVENTORIED
+    from auditor.wording import plural
 
     try:
         loaded = load_inventory(inventory)
     except AuditorError as error:
         raise fail(error) from None
-    typer.echo(
-        f"{inventory}: valid ({len(loaded.tables)} tables, {len(loaded.buckets)} buckets, "
-        f"{len(loaded.environments)} environments)"
-    )
+    counts = [
+        plural(len(declared), kind.name)
+        for kind in INVENTORIED
+        if (declared := loaded.declared(kind)) is not None
+    ]
+    typer.echo(f"{inventory}: valid ({', '.join([*counts, plural(len(loaded.environments), 'environment')])})")

@@ -58,7 +58,7 @@ RULES = {
             SECURITY,
             catches="A declared table (rls expected on) whose row level security is off.",
             linter="0013 rls_disabled_in_public",
-            accept="rls: false on the table (and exposed_to with a reason if the API roles can read it)",
+            accept="`rls: false` on the table (and `exposed_to` with a `reason` if the API roles can read it)",
         ),
         Rule(
             "rls-policies-ignored",
@@ -68,6 +68,7 @@ RULES = {
             SECURITY,
             catches="A table with policies whose row level security is off, so none of them applies.",
             linter="0007 policy_exists_rls_disabled",
+            accept="`rls: false` and a `reason` on the table (with `exposed_to` if the API roles can read it)",
         ),
         Rule(
             "table-exposed",
@@ -78,7 +79,7 @@ RULES = {
             SECURITY,
             catches="A table of an exposed schema with row level security off that anon or authenticated can read.",
             linter="0013 rls_disabled_in_public",
-            accept="rls: false, exposed_to: [anon, authenticated] and a reason on the table",
+            accept="`rls: false`, `exposed_to: [anon, authenticated]` and a `reason` on the table",
         ),
         Rule(
             "rls-no-policy",
@@ -89,7 +90,7 @@ RULES = {
             SECURITY,
             catches="A table the API roles can read with row level security on and no policy: reads return nothing.",
             linter="0008 rls_enabled_no_policy",
-            accept="rls: deny-all and a reason on the table",
+            accept="`rls: deny-all` and a `reason` on the table",
         ),
         Rule(
             "rls-enabled",
@@ -142,7 +143,7 @@ RULES = {
             SECURITY,
             catches="A bucket whose visibility differs from the inventory: a private one made public serves every "
             "file to anyone with its URL.",
-            accept="public: true on the bucket (a reason: is shown in the report)",
+            accept="`public: true` on the bucket (its `reason`, if any, is shown in the report)",
         ),
         Rule(
             "bucket-listable",
@@ -154,6 +155,7 @@ RULES = {
             catches="A public bucket whose files anon or authenticated can list through a broad SELECT policy on "
             "storage.objects.",
             linter="0025 public_bucket_allows_listing",
+            accept="`exposed_to: [anon, authenticated]` and a `reason` on the bucket",
         ),
         Rule(
             "bucket-size-limit",
@@ -220,7 +222,7 @@ RULES = {
             SECURITY,
             catches="A SECURITY DEFINER function of an exposed schema that anon can execute.",
             linter="0028 anon_security_definer_function_executable",
-            accept="exposed_to: [anon, authenticated] and a reason on the function",
+            accept="`exposed_to: [anon, authenticated]` and a `reason` on the function",
         ),
         Rule(
             "function-definer-authenticated",
@@ -231,7 +233,7 @@ RULES = {
             SECURITY,
             catches="A SECURITY DEFINER function of an exposed schema that authenticated (not anon) can execute.",
             linter="0029 authenticated_security_definer_function_executable",
-            accept="exposed_to: [authenticated] and a reason on the function",
+            accept="`exposed_to: [authenticated]` and a `reason` on the function",
         ),
         Rule(
             "view-security-definer",
@@ -242,7 +244,7 @@ RULES = {
             SECURITY,
             catches="A view of an exposed schema without security_invoker that anon or authenticated can read.",
             linter="0010 security_definer_view",
-            accept="exposed_to: [anon, authenticated] and a reason on the view",
+            accept="`exposed_to: [anon, authenticated]` and a `reason` on the view",
         ),
         Rule(
             "matview-exposed",
@@ -253,7 +255,7 @@ RULES = {
             SECURITY,
             catches="A materialized view of an exposed schema that anon or authenticated can read.",
             linter="0016 materialized_view_in_api",
-            accept="exposed_to: [anon, authenticated] and a reason on the materialized view",
+            accept="`exposed_to: [anon, authenticated]` and a `reason` on the materialized view",
         ),
         Rule(
             "foreign-table-exposed",
@@ -264,7 +266,7 @@ RULES = {
             SECURITY,
             catches="A foreign table of an exposed schema that anon or authenticated can read.",
             linter="0017 foreign_table_in_api",
-            accept="exposed_to: [anon, authenticated] and a reason on the foreign table",
+            accept="`exposed_to: [anon, authenticated]` and a `reason` on the foreign table",
         ),
         Rule(
             "auth-users-exposed",
@@ -276,7 +278,7 @@ RULES = {
             catches="A view or materialized view of an exposed schema over auth.users that anon or authenticated "
             "can read without auth.users' row level security applying.",
             linter="0002 auth_users_exposed",
-            accept="exposed_to and a reason on the view",
+            accept="`exposed_to` and a `reason` on the view",
         ),
         Rule(
             "policy-always-true",
@@ -288,7 +290,7 @@ RULES = {
             catches="A permissive policy for anon, authenticated or public whose USING (update, delete, all) or "
             "WITH CHECK (insert, update, all) is always true, on a table with row level security on.",
             linter="0024 rls_policy_always_true",
-            accept="the policy declared under its table with a reason",
+            accept="the policy declared under its table's `policies` with a `reason`",
         ),
         Rule(
             "exposure-unused",
