@@ -24,8 +24,6 @@ def validate(inventory: InventoryOption = DEFAULT_INVENTORY) -> None:
     except AuditorError as error:
         raise fail(error) from None
     counts = [
-        plural(len(declared), kind.name)
-        for kind in INVENTORIED
-        if (declared := loaded.declared(kind)) is not None
+        plural(len(declared), kind.name) for kind in INVENTORIED if (declared := loaded.declared(kind)) is not None
     ]
     typer.echo(f"{inventory}: valid ({', '.join([*counts, plural(len(loaded.environments), 'environment')])})")
