@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -221,10 +222,14 @@ def test_accept_changes_only_that_entry(drifted: tuple[str, Path]) -> None:
 def test_accept_without_such_a_finding_is_a_clear_error(drifted: tuple[str, Path]) -> None:
     url, path = drifted
     before = path.read_bytes()
-    result = run_auditor("accept", "column-count", "messages", "--env", "local", "-i", str(path), env={ENV: url})
+    result = run_auditor("accept", "column-count", "mesages", "--env", "local", "-i", str(path), env={ENV: url})
     assert result.returncode == 2
-    assert result.stderr.startswith("error: No column-count finding for 'messages' in environment 'local'")
+    assert result.stderr.startswith("error: No column-count finding for 'mesages' in environment 'local'")
     assert "profiles" in result.stderr  # the objects that do have one
+    assert path.read_bytes() == before
+    # a declared table without the finding: accepted already, or never drifted; nothing to do
+    result = run_auditor("accept", "column-count", "messages", "--env", "local", "-i", str(path), env={ENV: url})
+    assert result.returncode == 0 and "nothing to accept" in result.stderr
     assert path.read_bytes() == before
 
 
@@ -394,12 +399,13 @@ def test_snapshot_into_a_folder_is_a_usage_error(ourvidz_db: str, tmp_path: Path
 def test_dry_run_does_what_the_real_run_would(ourvidz_db: str, tmp_path: Path) -> None:
     path = tmp_path / "inventory.yaml"
     path.write_text("# mine\n")
-    refused = snapshot(path, ourvidz_db, "--dry-run")
+    refused = snapshot(path, ourvidz_db)
     assert refused.returncode == 2 and "already exists" in refused.stderr
-    forced = snapshot(path, ourvidz_db, "--force", "--dry-run")
-    assert forced.returncode == 0, forced.stderr
-    assert forced.stdout.startswith(f"--- {path} (before)\n+++ {path}\n@@ -1 +1,")
-    assert "\n-# mine\n" in forced.stdout and path.read_text() == "# mine\n"
+    for args in (("--dry-run",), ("--force", "--dry-run")):  # a dry run writes nothing: no --force needed
+        dry = snapshot(path, ourvidz_db, *args)
+        assert dry.returncode == 0, dry.stderr
+        assert dry.stdout.startswith(f"--- {path} (before)\n+++ {path}\n@@ -1 +1,")
+        assert "\n-# mine\n" in dry.stdout and path.read_text() == "# mine\n"
 
 
 def test_a_new_file_gets_the_usual_permissions_and_an_existing_one_keeps_its_own(
@@ -425,3 +431,46 @@ def test_an_invalid_edit_is_reported_with_the_real_file_name(tmp_path: Path) -> 
         check_loads("version: 2\n", path)
     assert f"{path}:1:10: version: unsupported version" in str(caught.value)
     assert "auditor-snapshot-" not in str(caught.value)
+
+
+def test_snapshot_ci_check_force_and_dry_run_on_an_existing_file(drifted: tuple[str, Path]) -> None:
+    url, path = drifted
+    before = path.read_bytes()
+    check = run_auditor("snapshot", "--env", "local", "-i", str(path), "--update", "--check", env={ENV: url})
+    assert check.returncode == 1 and "+    columns: 8" in check.stdout  # out of date: exit 1, the diff
+    assert path.read_bytes() == before
+    assert run_auditor("snapshot", "--env", "local", "-i", str(path), "--update", env={ENV: url}).returncode == 0
+    check = run_auditor("snapshot", "--env", "local", "-i", str(path), "--update", "--check", env={ENV: url})
+    assert check.returncode == 0 and check.stdout == ""  # up to date
+    updated = path.read_bytes()
+
+    dry = run_auditor("snapshot", "--env", "local", "-o", str(path), "--dry-run", "--db-url", url)
+    assert dry.returncode == 0, dry.stderr  # no --force needed: nothing is written
+    assert dry.stdout.startswith(f"--- {path} (before)") and "Would replace" in dry.stderr
+    assert path.read_bytes() == updated
+    forced = run_auditor("snapshot", "--env", "local", "-o", str(path), "--force", "--db-url", url)
+    assert forced.returncode == 0 and f"Replaced {path} with a new snapshot." in forced.stderr
+    assert "updated:" not in forced.stderr
+
+
+def test_an_accept_run_twice_has_nothing_to_do_the_second_time(drifted: tuple[str, Path]) -> None:
+    url, path = drifted
+    args = ("accept", "column-count", "profiles", "--env", "local", "-i", str(path))
+    assert run_auditor(*args, env={ENV: url}).returncode == 0
+    again = run_auditor(*args, env={ENV: url})
+    assert again.returncode == 0 and "nothing to accept" in again.stderr
+    typo = run_auditor("accept", "column-count", "profile", "--env", "local", "-i", str(path), env={ENV: url})
+    assert typo.returncode == 2 and "No column-count finding for 'profile'" in typo.stderr
+
+
+def test_a_new_table_goes_in_its_place_in_a_sorted_section(ourvidz_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    assert snapshot(path, ourvidz_db).returncode == 0
+    pg.execute(
+        ourvidz_db,
+        "create table public.jobs_archive (id int); alter table public.jobs_archive enable row level security",
+    )
+    refresh_inventory(path, environment="local", environ={ENV: ourvidz_db}).write()
+    tables = path.read_text().split("\ntables:\n")[1].split("\n\n")[0]
+    keys = re.findall(r"^  (\S+):", tables, flags=re.MULTILINE)
+    assert "jobs_archive" in keys and keys == sorted(keys)

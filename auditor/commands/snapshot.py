@@ -19,9 +19,11 @@ SNAPSHOT_EPILOG = (
     "  OURVIDZ_PROD_DATABASE_URL=postgresql://... auditor snapshot --env prod --project OurVidz\n\n"
     "  auditor snapshot --env local --db-url postgresql://postgres@127.0.0.1:54322/postgres --columns\n\n"
     "  auditor snapshot --env prod --update --dry-run\n\n"
+    "  auditor snapshot --env prod --update --check   # in CI: is inventory.yaml up to date?\n\n"
     "  auditor snapshot --env prod --update --prune\n\n"
-    "Exit codes: 0 written (or nothing to change); 2 usage error, e.g. the file exists without "
-    "--update or --force; 3 the database cannot be reached or read; 4 internal error."
+    "Exit codes: 0 written (or nothing to change); 1 with --check, the file would change; 2 usage "
+    "error, e.g. the file exists without --update or --force; 3 the database cannot be reached or "
+    "read; 4 internal error."
 )
 
 ACCEPT_EPILOG = (
@@ -46,6 +48,10 @@ DbUrlOption = Annotated[
     ),
 ]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print the unified diff; change nothing.")]
+CheckOption = Annotated[
+    bool,
+    typer.Option("--check", help="Like --dry-run, and exit 1 when the file would change (a CI check)."),
+]
 
 
 def snapshot(
@@ -69,6 +75,7 @@ def snapshot(
         bool, typer.Option("--prune", help="With --update: remove entries gone from the database (else marked).")
     ] = False,
     dry_run: DryRunOption = False,
+    check: CheckOption = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file with a new snapshot.")] = False,
     columns: Annotated[
         bool, typer.Option("--columns", help="Declare column names and types, not only counts (new entries).")
@@ -137,11 +144,13 @@ def snapshot(
                 with_columns=columns,
                 policies=policies,
                 policy_expressions=policy_expressions,
-                overwrite=force,
+                overwrite=force or dry_run or check,  # nothing is written without --force
             )
-        _finish(outcome, dry_run=dry_run, stdout=str(output) == "-")
+        _finish(outcome, dry_run=dry_run or check, stdout=str(output) == "-")
     except AuditorError as error:
         raise fail(error) from None
+    if check and outcome.new != outcome.old:
+        raise typer.Exit(1)
 
 
 def accept(
@@ -190,7 +199,9 @@ def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
     if not outcome.old:
         typer.echo(f"{'Would write' if dry_run else 'Wrote'} {outcome.path}.", err=True)
     elif outcome.new == outcome.old:  # e.g. only findings already marked gone
-        typer.echo(f"{outcome.path} is up to date: nothing to change.", err=True)
+        typer.echo(outcome.note or f"{outcome.path} is up to date: nothing to change.", err=True)
+    elif not outcome.changes:  # a whole new snapshot in place of the file (--force)
+        typer.echo(f"{'Would replace' if dry_run else 'Replaced'} {outcome.path} with a new snapshot.", err=True)
     else:
         typer.echo(f"{outcome.path}: {'would change' if dry_run else 'updated'}:", err=True)
     for change in (c for c in outcome.changes if c.edits):

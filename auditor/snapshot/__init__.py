@@ -48,6 +48,7 @@ class Outcome:
     changes: list[Change] = field(default_factory=list)
     left: list[Finding] = field(default_factory=list)  # drift no inventory edit resolves
     skipped: tuple = ()
+    note: str = ""  # why nothing changed, when that is worth saying
 
     @property
     def diff(self) -> str:
@@ -261,6 +262,9 @@ def accept_finding(
     path = Path(path)
     loaded = _load_and_audit(path, environment, db_url, settings, environ)
     matches = [f for f in loaded.findings if f.rule == rule and f.name == name]
+    if not matches and _already_accepted(rule, name, loaded):
+        note = f"No {rule} finding for {name!r} in environment '{loaded.environment}': nothing to accept."
+        return Outcome(path, loaded.document.text, loaded.document.text, skipped=loaded.catalog.skipped, note=note)
     if not matches:
         raise UsageError(_no_such_finding(rule, name, loaded.findings, loaded.environment))
     planner = Planner(
@@ -281,6 +285,20 @@ def accept_finding(
     new = apply_edits(loaded.document.text, plan.edits)
     _check_loads(new, path)
     return Outcome(path, loaded.document.text, new, plan.changes, [], loaded.catalog.skipped)
+
+
+def _already_accepted(rule: str, name: str, loaded: _Loaded) -> bool:
+    """Whether a rule with no finding for `name` names an object the inventory declares (as an
+    accept leaves it), or is a `-missing` rule (an accept removed the entry): then running the
+    accept again has nothing to do. An unknown rule, or another name nothing explains, is not."""
+    from auditor.api import inventory_objects
+    from auditor.drift.rules import RULES
+
+    if rule not in RULES:
+        return False
+    declared = {o.name for o in inventory_objects(loaded.inventory)}
+    table = name.split("/", 1)[0].rsplit(".", 1)[0] if RULES[rule].kind in ("column", "policy") else name
+    return name in declared or table in declared or rule.endswith("-missing")
 
 
 def _no_such_finding(rule: str, name: str, findings: list[Finding], environment: str) -> str:

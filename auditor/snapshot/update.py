@@ -36,6 +36,7 @@ MARKER = re.compile(r"^[ \t]*# gone from (?P<env>\S+) on \d{4}-\d{2}-\d{2}: (?P<
 _VALUE_PREFIX = re.compile(r"(?:[&!]\S*[ \t]+)*")  # an anchor or tag before a value is kept
 
 REMOVED_WHEN_GONE = (*(f"{kind.code}-missing" for kind in INVENTORIED), "column-missing", "policy-missing")
+SORTED_EVIDENCE = 3  # entries in order before a section counts as sorted (one or two always are)
 STORAGE = "storage.objects"  # what policy findings on storage.objects are `about`
 ACCEPT_ONLY = ("bucket-legacy-in-use", "rls-enabled", "rls-disabled", "doc-missing", "policy-changed")
 """Rules only `accept` applies: whether a legacy bucket is back in use, a table's row level
@@ -519,7 +520,7 @@ class Planner:
         key, node = pair
         if isinstance(node, yn.MappingNode) and node.value and node.flow_style is not True:
             indent = self.doc.block_indent(node, 2)
-            at = self.doc.line_end(self.doc.content_end(node))
+            at = self.sorted_place(node, entry) or self.doc.line_end(self.doc.content_end(node))
             return self.insert(at, entry.block(indent, self.child_step(node)), BEFORE)
         if isinstance(node, yn.MappingNode) and node.value:
             at = node.end_mark.index - 1
@@ -531,6 +532,25 @@ class Planner:
                 edits.insert(0, Edit(key.end_mark.index, self.doc.value_span(key, node)[1], ":"))
             return edits
         raise self.doc.cannot(key, f"{section} is not a mapping")
+
+    def sorted_place(self, section: yn.MappingNode, entry: Entry) -> int | None:
+        """Where a new entry goes in a section whose keys are in sorted order: before the first key
+        that sorts after it, above that entry's own comment lines. None: at the end (the section
+        is not sorted, or the entry sorts last)."""
+        keys = [k.value for k, _ in section.value if isinstance(k, yn.ScalarNode)]
+        if len(keys) < SORTED_EVIDENCE or len(keys) != len(section.value) or keys != sorted(keys):
+            return None
+        name = str(yn.compose(entry.key).value)
+        following = next((k for k, _ in section.value if k.value > name), None)
+        if following is None:
+            return None
+        start = self.doc.line_start(following.start_mark.index)
+        while start > 0:
+            previous = self.doc.line_start(start - 1)
+            if not self.doc.text[previous:start].lstrip().startswith("#"):
+                break
+            start = previous
+        return start
 
     def child_step(self, section: yn.MappingNode) -> int:
         """How much deeper than its key an entry's fields are indented in this file (default 2)."""
