@@ -12,6 +12,8 @@ from tests import pg
 from tests.conftest import INVENTORY, REPO, run_auditor
 from tests.test_docs import SEED_FINDINGS, seed_docs
 
+MB = 1024 * 1024
+
 STALE = [
     ("doc-stale", "warning", "20-conversations_messages.md"),  # its messages section lists `role`, not `sender`
     ("doc-stale", "warning", "90-reference_images.md"),  # it says 5MB; the bucket allows 10MB
@@ -42,8 +44,11 @@ def test_with_a_database_stale_docs_are_found_and_audit_reports_them(ourvidz_db:
     expected = sorted(SEED_FINDINGS + STALE, key=lambda f: (f[1] != "error", f[2], f[0]))  # as reports sort
     assert [(f["rule"], f["severity"], f["name"]) for f in findings] == expected
     stale = {f["name"]: f for f in findings if f["rule"] == "doc-stale"}
-    assert (stale["90-reference_images.md"]["expected"], stale["90-reference_images.md"]["actual"]) == ("5MB", "10MB")
-    assert stale["20-conversations_messages.md"]["actual"] == "6 columns (new: sender; gone: role)"
+    images = stale["90-reference_images.md"]
+    assert (images["expected"], images["actual"]) == ({"file_size_limit": 5 * MB}, {"file_size_limit": 10 * MB})
+    messages = stale["20-conversations_messages.md"]
+    assert (messages["expected"], messages["actual"]) == (6, 6)  # as many columns, not the same ones
+    assert "the doc leaves out sender; the doc lists role, which the table no longer has" in messages["message"]
 
 
 def test_scaffold_numbers_new_docs_in_their_group_and_is_idempotent(ourvidz_db: str, tmp_path: Path) -> None:

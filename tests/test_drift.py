@@ -145,7 +145,7 @@ def test_bucket_rules() -> None:
     assert severities["bucket-mime-types"] is Severity.WARNING
     assert severities["bucket-legacy-in-use"] is Severity.WARNING
     visibility = next(f for f in findings if f.rule == "bucket-visibility")
-    assert (visibility.expected, visibility.actual) == ("private", "public")
+    assert (visibility.expected, visibility.actual) == (False, True)
 
 
 def test_undeclared_fields_are_not_checked() -> None:

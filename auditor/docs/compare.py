@@ -101,8 +101,8 @@ class _Comparison:
                 self.add(
                     "doc-duplicate",
                     ref.name,
-                    "one doc",
-                    ", ".join(names),
+                    1,
+                    len(names),
                     f"{len(names)} docs are about {ref.kind} {ref.name}: {', '.join(names)}.",
                     ref,
                 )
@@ -124,8 +124,8 @@ class _Comparison:
             self.add(
                 "doc-orphan",
                 doc.name,
-                "a declared table or bucket",
-                doc.slug,
+                True,
+                False,
                 f"{doc.name} is about {doc.slug}, which is no table or bucket {where}.",
             )
             return []
@@ -133,8 +133,8 @@ class _Comparison:
             self.add(
                 "doc-undeclared",
                 doc.name,
-                "undocumented",
-                doc.name,
+                False,
+                True,
                 f"{doc.name} documents {ref.kind} {ref.name}, which the inventory says has no doc.",
                 ref,
             )
@@ -164,11 +164,12 @@ class _Comparison:
         if doc.placeholder is None and doc.size >= self.docs.stub_bytes:
             return
         self.stubs.add(doc.name)
-        if doc.placeholder is not None:
-            actual, why = f"says {doc.placeholder}", f"still says {doc.placeholder!r}"
-        else:
-            actual, why = f"{doc.size} bytes", f"has {doc.size} bytes (a stub is under {self.docs.stub_bytes})"
-        self.add("doc-stub", doc.name, "a written doc", actual, f"{doc.name} is a stub: it {why}.", *refs)
+        if doc.placeholder is not None:  # raw values: no placeholder expected, the one found
+            expected, actual, why = None, doc.placeholder, f"still says {doc.placeholder!r}"
+        else:  # the least size expected, the size found
+            expected, actual = self.docs.stub_bytes, doc.size
+            why = f"has {doc.size} bytes (a stub is under {self.docs.stub_bytes})"
+        self.add("doc-stub", doc.name, expected, actual, f"{doc.name} is a stub: it {why}.", *refs)
 
     def check_number(self, doc: DocFile) -> None:
         """A file the naming convention governs (not one the inventory names) must sit in its group's range."""
@@ -183,8 +184,8 @@ class _Comparison:
                 self.add(
                     "doc-misnumbered",
                     doc.name,
-                    span,
-                    f"{doc.number:02d}",
+                    list(bounds),
+                    doc.number,
                     f"{doc.name} documents {ref.kind} {ref.name} of group {group}, whose docs are numbered {span}.",
                     ref,
                 )
@@ -225,7 +226,7 @@ class _Comparison:
                 "doc-missing",
                 ref.name,
                 name,
-                "absent",
+                None,
                 f"The inventory says {ref.kind} {ref.name} is documented ({said}), but {where} has no {name}.",
                 ref,
             )
@@ -246,7 +247,7 @@ def _groups(inventory: Inventory) -> list[tuple[ObjectRef, str | None]]:
     return tables + [(ObjectRef("bucket", b.id), b.group) for b in inventory.buckets]
 
 
-def _stale_table(claims: DocClaims, table: LiveTable) -> tuple[str, str, str] | None:
+def _stale_table(claims: DocClaims, table: LiveTable) -> tuple[int, int, str] | None:
     """(what the doc says, what the table has, why) when the doc's columns or count are out of date."""
     live = [c.name for c in table.columns]
     new = [c for c in live if c not in claims.columns] if "columns" in claims.stated else []
@@ -254,25 +255,32 @@ def _stale_table(claims: DocClaims, table: LiveTable) -> tuple[str, str, str] | 
     said = claims.column_count if "column_count" in claims.stated else len(claims.columns)
     if not (new or gone or said != len(live)):
         return None
-    changes = ([f"new: {', '.join(new)}"] if new else []) + ([f"gone: {', '.join(gone)}"] if gone else [])
-    actual = plural(len(live), "column") + (f" ({'; '.join(changes)})" if changes else "")
     why = f"{table.name} has {plural(len(live), 'column')}, the doc says {said}"
     why += f"; the doc leaves out {', '.join(new)}" if new else ""
     why += f"; the doc lists {', '.join(gone)}, which the table no longer has" if gone else ""
-    return plural(said, "column"), actual, why
+    return said, len(live), why
 
 
-def _stale_bucket(claims: DocClaims, bucket: LiveBucket) -> tuple[str, str, str] | None:
-    """(what the doc says, what the bucket is, why) for the settings the doc states that no longer hold."""
-    differences: list[tuple[str, str, str]] = []
+def _stale_bucket(claims: DocClaims, bucket: LiveBucket) -> tuple[dict, dict, str] | None:
+    """(what the doc says, what the bucket is, why) for the settings the doc states that no longer hold:
+    the first two as {setting: raw value}."""
+    said: dict[str, object] = {}
+    now: dict[str, object] = {}
+    why: list[str] = []
     if "public" in claims.stated and claims.public != bucket.public:
-        differences.append((visibility(claims.public), visibility(bucket.public), "is {now}"))
+        said["public"], now["public"] = claims.public, bucket.public
+        why.append(f"{bucket.id} is {visibility(bucket.public)}, the doc says {visibility(claims.public)}")
     if "file_size_limit" in claims.stated and claims.file_size_limit != bucket.file_size_limit:
-        said, now = format_size(claims.file_size_limit), format_size(bucket.file_size_limit)
-        differences.append((said, now, "allows {now} per file"))
+        said["file_size_limit"], now["file_size_limit"] = claims.file_size_limit, bucket.file_size_limit
+        limits = format_size(bucket.file_size_limit), format_size(claims.file_size_limit)
+        why.append(f"{bucket.id} allows {limits[0]} per file, the doc says {limits[1]}")
     if "allowed_mime_types" in claims.stated and claims.allowed_mime_types != bucket.allowed_mime_types:
-        differences.append((mime_list(claims.allowed_mime_types), mime_list(bucket.allowed_mime_types), "allows {now}"))
-    if not differences:
+        said["allowed_mime_types"] = list(claims.allowed_mime_types or [])
+        now["allowed_mime_types"] = list(bucket.allowed_mime_types or [])
+        why.append(
+            f"{bucket.id} allows {mime_list(bucket.allowed_mime_types)}, "
+            f"the doc says {mime_list(claims.allowed_mime_types)}"
+        )
+    if not said:
         return None
-    why = "; ".join(f"{bucket.id} {verb.format(now=now)}, the doc says {said}" for said, now, verb in differences)
-    return "; ".join(d[0] for d in differences), "; ".join(d[1] for d in differences), why
+    return said, now, "; ".join(why)

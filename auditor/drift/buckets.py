@@ -29,8 +29,8 @@ def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:
                 finding(
                     "bucket-missing",
                     spec.id,
-                    "present",
-                    "absent",
+                    True,
+                    False,
                     f"Bucket {spec.id} is declared but does not exist.",
                 )
             )
@@ -45,8 +45,8 @@ def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:
                 finding(
                     "bucket-undeclared",
                     bucket.id,
-                    "absent",
-                    shown,
+                    False,
+                    True,
                     f"Bucket {bucket.id} ({shown}, {limit}) is not in the inventory.",
                 )
             )
@@ -63,8 +63,8 @@ def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool)
             finding(
                 "bucket-visibility",
                 name,
-                expected,
-                actual,
+                spec.public,
+                bucket.public,
                 f"Bucket {name} is {actual}; the inventory says {expected}.{exposure}",
             )
         )
@@ -130,8 +130,8 @@ def compare_bucket_sources(buckets: tuple[LiveBucket, ...] | None, listing: ApiB
             finding(
                 "bucket-api-key",
                 STORAGE_API,
-                "service_role key",
-                _key_description(listing.key_role),
+                "service_role",
+                listing.key_role,
                 f"The Storage API at {listing.host} was asked with {_key_description(listing.key_role)} "
                 f"and listed {count}{suspicious}; its listing was not used.",
             )
@@ -149,8 +149,8 @@ def compare_bucket_sources(buckets: tuple[LiveBucket, ...] | None, listing: ApiB
                 finding(
                     "bucket-source-mismatch",
                     bucket_id,
-                    expected,
-                    actual,
+                    _bucket_settings(in_sql),
+                    _bucket_settings(in_api),
                     f"Bucket {bucket_id}: storage.buckets says {expected}; the Storage API at {listing.host} "
                     f"says {actual}.",
                 )
@@ -163,6 +163,14 @@ def _bucket_summary(bucket: LiveBucket | None) -> str:
         return "absent"
     limit = "no size limit" if bucket.file_size_limit is None else f"limit {format_size(bucket.file_size_limit)}"
     return f"{visibility(bucket.public)}, {limit}, {mime_list(bucket.allowed_mime_types)}"
+
+
+def _bucket_settings(bucket: LiveBucket | None) -> dict[str, object] | None:
+    """The settings the two sources are compared on, as raw values; None for a bucket a source lacks."""
+    if bucket is None:
+        return None
+    types = list(bucket.allowed_mime_types or [])
+    return {"public": bucket.public, "file_size_limit": bucket.file_size_limit, "allowed_mime_types": types}
 
 
 def _key_description(role: str) -> str:

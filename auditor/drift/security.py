@@ -55,9 +55,10 @@ def _table_security(name: str, spec: TableSpec | None, security: TableSecurity) 
             finding(
                 "rls-enabled",
                 name,
-                "disabled",
-                "enabled (forced)" if security.rls_forced else "enabled",
-                f"Table {name} has row level security enabled; the inventory says rls: false.",
+                False,
+                True,
+                f"Table {name} has row level security enabled{' (forced)' if security.rls_forced else ''}; "
+                "the inventory says rls: false.",
             )
         )
     if not security.policies and spec is not None and spec.deny_all:
@@ -69,8 +70,8 @@ def _table_security(name: str, spec: TableSpec | None, security: TableSecurity) 
             finding(
                 "rls-no-policy",
                 name,
-                "a policy",
-                "no policy",
+                True,
+                False,
                 f"Table {name} has row level security enabled but no policy: API reads return no rows.",
             )
         )
@@ -93,8 +94,8 @@ def _rls_disabled(name: str, spec: TableSpec | None, security: TableSecurity) ->
             finding(
                 "rls-policies-ignored",
                 name,
-                "enabled",
-                "disabled",
+                True,
+                False,
                 f"Table {name} has {policies} but row level security is disabled, so none applies.{exposure}",
             )
         ]
@@ -103,8 +104,8 @@ def _rls_disabled(name: str, spec: TableSpec | None, security: TableSecurity) ->
             finding(
                 "rls-disabled",
                 name,
-                "enabled",
-                "disabled",
+                True,
+                False,
                 f"Table {name} has row level security disabled; the inventory expects it enabled.{exposure}",
             )
         ]

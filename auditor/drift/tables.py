@@ -35,8 +35,8 @@ def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:
                 finding(
                     "table-missing",
                     name,
-                    "present",
-                    "absent",
+                    True,
+                    False,
                     f"Table {name} is declared but not in the database.{_case_hint(key, folded)}",
                 )
             )
@@ -50,8 +50,8 @@ def compare(inventory: Inventory, catalog: Catalog) -> list[Finding]:
                 finding(
                     "table-undeclared",
                     name,
-                    "absent",
-                    "present",
+                    False,
+                    True,
                     f"Table {name} ({count}) is in the database but not in the inventory.",
                 )
             )
@@ -96,8 +96,8 @@ def compare_columns(spec: TableSpec, table: LiveTable, name: str) -> list[Findin
                 finding(
                     "column-missing",
                     column_name,
-                    column.type or "present",
-                    "absent",
+                    True,
+                    False,
                     f"Column {column_name} is declared but not in the database.",
                 )
             )
@@ -119,7 +119,7 @@ def compare_columns(spec: TableSpec, table: LiveTable, name: str) -> list[Findin
                 finding(
                     "column-unexpected",
                     column_name,
-                    "absent",
+                    None,
                     live_type,
                     f"Column {column_name} ({live_type}) is in the database but not declared.",
                 )

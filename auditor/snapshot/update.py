@@ -322,7 +322,7 @@ class Planner:
         return f"bucket {finding.name}: {key}: {text}", self.set_key(self.bucket_nodes[finding.name], key, text)
 
     def _bucket_visibility(self, finding: Finding) -> tuple[str, list[Edit]]:
-        return self.bucket_setting(finding, "public", scalar(finding.actual == "public"))
+        return self.bucket_setting(finding, "public", scalar(finding.actual is True))
 
     def _bucket_size_limit(self, finding: Finding) -> tuple[str, list[Edit]]:
         return self.bucket_setting(
