@@ -20,7 +20,17 @@ from auditor.docs.tree import DocsTree
 from auditor.drift import judge
 from auditor.errors import AuditorError, UsageError
 from auditor.inventory import load_inventory
-from auditor.model import INVENTORIED, KIND_RANK, AuditFailure, Catalog, Inventory, InventoryObject, Report
+from auditor.model import (
+    INVENTORIED,
+    KIND_RANK,
+    AuditFailure,
+    Catalog,
+    Inventory,
+    InventoryObject,
+    Report,
+    display_name,
+)
+from auditor.wording import plural
 
 DATABASE_URL_VARIABLE = "AUDITOR_DATABASE_URL"
 DEBUG_VARIABLE = "AUDITOR_DEBUG"
@@ -98,7 +108,37 @@ def build_report(
         checked=checked_counts(inventory, catalog),
         objects=inventory_objects(inventory),
         inventory_sha256=file_sha256(inventory.path),
+        security_checks=security_checks(inventory, catalog),
+        live_columns=live_columns(inventory, catalog),
     )
+
+
+def security_checks(inventory: Inventory, catalog: Catalog) -> tuple[str, ...]:
+    """What the security checks looked at, in a few words each, for the report's security section."""
+    checks = []
+    tables = [t for t in catalog.tables or () if t.security is not None]
+    exposed = [t for t in tables if t.schema in inventory.exposed_schemas]
+    if exposed:
+        schemas = sorted({t.schema for t in exposed}, key=inventory.exposed_schemas.index)
+        checks.append(
+            f"row level security and API read access of {plural(len(exposed), 'table')} in {', '.join(schemas)}"
+        )
+    declared = {(t.schema, t.name) for t in inventory.tables if t.rls is not None}
+    elsewhere = sum((t.schema, t.name) in declared for t in tables if t.schema not in inventory.exposed_schemas)
+    if elsewhere:
+        checks.append(f"row level security of {plural(elsewhere, 'declared table')} outside them (rls: set)")
+    if catalog.buckets is not None and catalog.objects_access is not None:
+        public = sum(b.public for b in catalog.buckets)
+        checks.append(f"who can list the files of {plural(public, 'public bucket')} (of {len(catalog.buckets)})")
+    return tuple(checks)
+
+
+def live_columns(inventory: Inventory, catalog: Catalog) -> dict[str, tuple[str, ...]] | None:
+    """Each live table's column names, by the name findings give the table; None when tables were not read."""
+    if catalog.tables is None:
+        return None
+    default = inventory.default_schema
+    return {display_name(t.schema, t.name, default): t.column_names for t in catalog.tables}
 
 
 def checked_counts(inventory: Inventory, catalog: Catalog | None) -> dict[str, int | None]:

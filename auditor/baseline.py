@@ -3,6 +3,9 @@
 A finding is the same finding when its rule and object name match; its values may differ
 (a size limit changed twice is still one unresolved drift). Reading the earlier report is
 strict: a report that cannot be trusted would make every mark wrong, so it is a usage error.
+
+The earlier report also lists each live table's columns (`live_columns`, since version 2), so
+a column-count finding can name the columns that came and went since then.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from auditor.drift.rules import COLUMN_COUNT_HINT
 from auditor.errors import UsageError
 from auditor.model import Baseline, Finding, Report, Severity
+from auditor.wording import plural
 
 _HOW = "Give the JSON report of an earlier audit (auditor audit --json PATH)."
 
@@ -25,6 +30,7 @@ class PreviousReport:
     environment: str
     generated_at: str
     findings: tuple[Finding, ...]
+    columns: dict[str, tuple[str, ...]] | None = None  # live tables' column names; None: not in the report
 
 
 def load_baseline(path: str | Path, environment: str | None = None) -> PreviousReport:
@@ -64,8 +70,8 @@ def _parse(data: object, shown: str) -> PreviousReport:
 
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise bad("no 'findings' list")
-    if data.get("version") != 1:
-        raise bad(f"unsupported version {data.get('version')!r} (this auditor writes version 1)")
+    if data.get("version") not in READABLE_VERSIONS:
+        raise bad(f"unsupported version {data.get('version')!r} (this auditor reads versions 1 and 2)")
     if data.get("status") == "failed":
         raise UsageError(
             f"The baseline report {shown} is of a failed audit: it reached no verdict, so nothing can be "
@@ -77,7 +83,20 @@ def _parse(data: object, shown: str) -> PreviousReport:
         environment=str(data.get("environment", "")),
         generated_at=str(data.get("generated_at", "")),
         findings=tuple(findings),
+        columns=_columns(data.get("live_columns"), bad),
     )
+
+
+def _columns(value: object, bad) -> dict[str, tuple[str, ...]] | None:
+    """The earlier report's `live_columns` (table -> column names); None when it has none."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise bad("live_columns is not an object")
+    for table, names in value.items():
+        if not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
+            raise bad(f"live_columns[{table!r}] is not a list of strings")
+    return {table: tuple(names) for table, names in value.items()}
 
 
 def _finding(item: object, index: int, bad) -> Finding:
@@ -116,11 +135,45 @@ def compare_with_baseline(report: Report, previous: PreviousReport) -> Report:
         return report
     current = {(f.rule, f.name) for f in report.findings}
     gone = sorted((f for f in previous.findings if (f.rule, f.name) not in current), key=lambda f: f.sort_key)
+    findings, changes = [], {}
+    for f in report.findings:
+        if f.rule == "column-count":
+            f, change = _name_columns(f, report.live_columns or {}, previous)
+            if change is not None:
+                changes[f.name] = change
+        findings.append(f)
     baseline = Baseline(
         path=previous.path,
         environment=previous.environment,
         generated_at=previous.generated_at,
         previous=frozenset((f.rule, f.name) for f in previous.findings),
         resolved=tuple(gone),
+        column_changes=changes,
     )
-    return replace(report, baseline=baseline)
+    return replace(report, findings=tuple(findings), baseline=baseline)
+
+
+READABLE_VERSIONS = (1, 2)
+
+
+def _name_columns(
+    f: Finding, live: dict[str, tuple[str, ...]], previous: PreviousReport
+) -> tuple[Finding, tuple[tuple[str, ...], tuple[str, ...]] | None]:
+    """The column-count finding saying which columns came and went since the earlier report, and
+    (added, removed); None when the earlier report does not list the table's columns."""
+    now = live.get(f.name)
+    before = None if previous.columns is None else previous.columns.get(f.name)
+    if previous.columns is None:
+        why = "The baseline report lists no columns (an older auditor wrote it): which came and went is not known."
+    elif now is None:
+        why = "The table's columns are not known."
+    elif before is None:
+        why = f"The table is not in the baseline report: all {plural(len(now), 'column')} are new since then."
+    else:
+        added = tuple(c for c in now if c not in before)
+        removed = tuple(c for c in before if c not in now)
+        parts = [f"added {', '.join(added)}"] if added else []
+        parts += [f"removed {', '.join(removed)}"] if removed else []
+        why = f"Since the baseline: {'; '.join(parts)}." if parts else "No column came or went since the baseline."
+        return replace(f, message=f"{f.message} {why}", hint=COLUMN_COUNT_HINT), (added, removed)
+    return replace(f, message=f"{f.message} {why}", hint=COLUMN_COUNT_HINT), None

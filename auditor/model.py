@@ -488,6 +488,9 @@ class Baseline:
     generated_at: str
     previous: frozenset[tuple[str, str]]  # (rule, name) of the earlier findings
     resolved: tuple[Finding, ...] = ()  # earlier findings that are gone
+    column_changes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    """table name -> (columns added, columns removed) since the earlier report, for each
+    column-count finding whose table the earlier report lists."""
 
 
 @dataclass(frozen=True)
@@ -510,6 +513,10 @@ class Report:
     inventory_sha256: str = ""  # of the inventory file's bytes; "" when unknown
     baseline: Baseline | None = None
     accepted: tuple[AcceptedExposure, ...] = ()  # exposures declared on purpose
+    security_checks: tuple[str, ...] = ()  # what the security checks looked at, e.g. "who can list 10 buckets"
+    live_columns: dict[str, tuple[str, ...]] | None = None  # live table (named as findings name it) -> its
+    # column names, so that a later run given this report as --baseline can say which columns came and went;
+    # None: tables not read
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.findings, key=lambda f: f.sort_key))

@@ -14,6 +14,12 @@ from auditor.model import (
 
 SECURITY = ("security",)
 
+COLUMN_COUNT_HINT = "Update the column count in inventory.yaml if the migration was intended."
+WITHOUT_BASELINE = (
+    "Which columns came and went is not known without --baseline (an earlier JSON report of this environment)."
+)
+"""Said by the column-count hint until a baseline names the columns (auditor.baseline)."""
+
 
 def _inventory_rules(kind: str, title: str, section: str, how: str) -> tuple[Rule, Rule]:
     """<kind>-missing and <kind>-undeclared of a kind the inventory lists by name."""
@@ -98,12 +104,7 @@ RULES = {
             "table",
             "Row level security is on, which is safer: remove rls: false from the table in inventory.yaml.",
         ),
-        Rule(
-            "column-count",
-            Severity.ERROR,
-            "table",
-            "Update the column count in inventory.yaml if the migration was intended.",
-        ),
+        Rule("column-count", Severity.ERROR, "table", f"{COLUMN_COUNT_HINT} {WITHOUT_BASELINE}"),
         Rule(
             "column-missing",
             Severity.ERROR,
