@@ -1,8 +1,11 @@
 """Fixtures: a real PostgreSQL server, an OurVidz-shaped template database built once per run,
-and a fresh copy of it for every test that needs one."""
+and a fresh copy of it for every test that needs one; and the check that every JSON report
+the suite produces, in this process or any other it starts, matches the published schema."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +20,7 @@ from tests import pg
 
 REPO = Path(__file__).resolve().parent.parent
 INVENTORY = REPO / "inventory.yaml"
+JSON_REPORTS = Path(__file__).resolve().parent / "json_reports"  # holds the sitecustomize that records them
 
 
 def chosen_server() -> str:
@@ -45,6 +49,53 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def json_reports_match_the_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every JSON report rendered while the suite runs is validated against the published schema.
+
+    In this process render_json is wrapped; the processes the suite starts inherit PYTHONPATH
+    with tests/json_reports, whose sitecustomize wraps it there (see that module). Each wrapper
+    records the report; at the end of the run every record is validated, and one that does not
+    match fails the run, naming the command that wrote it.
+    """
+    import jsonschema
+
+    import auditor.render.json as json_renderer
+
+    spec = importlib.util.spec_from_file_location("json_report_recorder", JSON_REPORTS / "sitecustomize.py")
+    recorder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recorder)
+    folder = tmp_path_factory.mktemp("json-reports")
+    saved = {key: os.environ.get(key) for key in ("PYTHONPATH", recorder.FOLDER_VARIABLE)}
+    os.environ[recorder.FOLDER_VARIABLE] = str(folder)
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(JSON_REPORTS), saved["PYTHONPATH"]]))
+    original = json_renderer.render_json
+    recorder.install(json_renderer)
+    yield folder  # where the reports are recorded
+    json_renderer.render_json = original
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    validator = jsonschema.Draft202012Validator(report_schema())
+    problems = []
+    for path in sorted(folder.iterdir()):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        errors = list(validator.iter_errors(json.loads(record["report"])))
+        if errors:
+            where = "/".join(map(str, errors[0].absolute_path)) or "the report"
+            problems.append(f"{' '.join(record['argv'])}: {where}: {errors[0].message}")
+    assert not problems, f"{len(problems)} JSON reports do not match the schema:\n" + "\n".join(problems[:20])
+
+
+def report_schema() -> dict:
+    """The published schema of the JSON report, as the package ships it."""
+    from importlib.resources import files
+
+    return json.loads((files("auditor") / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.conftest import REPO
 
 
-def test_wheel_ships_sql_templates_and_demo(tmp_path: Path) -> None:
+def test_wheel_ships_sql_templates_schema_and_demo(tmp_path: Path) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -33,6 +33,7 @@ def test_wheel_ships_sql_templates_and_demo(tmp_path: Path) -> None:
     assert shipped_sql == {f"auditor/sql/{p.name}" for p in (REPO / "auditor" / "sql").glob("*.sql")}
     templates = {f"auditor/templates/{p.name}" for p in (REPO / "auditor" / "templates").glob("*.j2")}
     assert {"auditor/templates/report.md.j2", "auditor/templates/inventory.md.j2"} <= templates <= names
+    assert "auditor/schemas/report.schema.json" in names  # the JSON report's published schema
     demo_files = {f"auditor/demo/{name}" for name in ("platform.sql", "ourvidz.sql", "drift.sql", "inventory.yaml")}
     assert demo_files <= names
     demo_docs = {f"auditor/demo/docs/database/{p.name}" for p in (REPO / "docs" / "database").glob("*.md")}

@@ -1,4 +1,5 @@
-"""JSON report: versioned, stable key order, raw values (bytes as integers, null = no limit)."""
+"""JSON report: versioned, described by a published JSON Schema (auditor/schemas/report.schema.json,
+named by `$schema`), stable key order, raw values (bytes as integers, null = no limit)."""
 
 from __future__ import annotations
 
@@ -6,28 +7,38 @@ import json
 
 from auditor import __version__
 from auditor.model import Finding, Report
+from auditor.render.values import SECURITY
 
-JSON_FORMAT_VERSION = 1
+JSON_FORMAT_VERSION = 2
+SCHEMA_ID = f"urn:supabase-inventory-auditor:report:{JSON_FORMAT_VERSION}"
+SCHEMA_RESOURCE = "schemas/report.schema.json"
+"""Where the schema is, in the auditor package (a copy is docs/report.schema.json)."""
 
 
-def finding_dict(finding: Finding, change: str | None) -> dict:
+def finding_dict(finding: Finding, change: str | None, columns: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict:
     return {
         "rule": finding.rule,
         "severity": finding.severity.value,
         "kind": finding.kind,
         "name": finding.name,
+        "about": finding.about,
+        "path": finding.path,
+        "line": finding.line,
         "expected": finding.expected,
         "actual": finding.actual,
         "message": finding.message,
         "hint": finding.hint,
         "tags": list(finding.tags),
         "change": change,
+        "columns_changed": None if columns is None else {"added": list(columns[0]), "removed": list(columns[1])},
     }
 
 
 def report_dict(report: Report) -> dict:
     baseline = report.baseline
+    changes = {} if baseline is None else baseline.column_changes
     return {
+        "$schema": SCHEMA_ID,
         "version": JSON_FORMAT_VERSION,
         "status": report.status,
         "environment": report.environment,
@@ -41,6 +52,13 @@ def report_dict(report: Report) -> dict:
         if report.failure is None
         else {"message": report.failure.message, "exit_code": report.failure.exit_code},
         "skipped": [{"check": s.check, "reason": s.reason} for s in report.skipped],
+        "security": {
+            "checks": list(report.security_checks),
+            "found": sum(SECURITY in f.tags for f in report.findings),
+            "accepted": [
+                {"kind": a.kind, "name": a.name, "exposure": a.exposure, "reason": a.reason} for a in report.accepted
+            ],
+        },
         "baseline": None
         if baseline is None
         else {
@@ -49,11 +67,30 @@ def report_dict(report: Report) -> dict:
             "generated_at": baseline.generated_at,
             "new": sum(report.change(f) == "new" for f in report.findings),
             "unchanged": sum(report.change(f) == "unchanged" for f in report.findings),
-            "resolved": [finding_dict(f, "resolved") for f in baseline.resolved],
+            "resolved": [finding_dict(f, "resolved", None) for f in baseline.resolved],
         },
-        "findings": [finding_dict(f, report.change(f)) for f in report.findings],
+        "findings": [
+            finding_dict(f, report.change(f), changes.get(f.name) if f.rule == "column-count" else None)
+            for f in report.findings
+        ],
+        "live_columns": None if report.live_columns is None else {t: list(c) for t, c in report.live_columns.items()},
     }
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    """The report indented, except `live_columns`: one table a line, so that a 10,000-table
+    report stays short to read and quick to write (json indents in pure Python, lists in C)."""
+    data = report_dict(report)
+    columns = data.pop("live_columns")
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if columns:
+        lines = ",\n".join(f"    {_compact(table)}: {_compact(names)}" for table, names in columns.items())
+        tail = f"{{\n{lines}\n  }}"
+    else:
+        tail = _compact(columns)
+    body = text[: text.rindex("\n}")]  # the object without its closing brace
+    return f'{body},\n  "live_columns": {tail}\n}}\n'
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
