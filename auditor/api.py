@@ -127,6 +127,26 @@ def security_checks(inventory: Inventory, catalog: Catalog) -> tuple[str, ...]:
     elsewhere = sum((t.schema, t.name) in declared for t in tables if t.schema not in inventory.exposed_schemas)
     if elsewhere:
         checks.append(f"row level security of {plural(elsewhere, 'declared table')} outside them (rls: set)")
+    relations = [
+        plural(sum(r.schema in inventory.exposed_schemas for r in live), kind)
+        for kind, live in (
+            ("view", catalog.views),
+            ("materialized view", catalog.materialized_views),
+            ("foreign table", catalog.foreign_tables),
+        )
+        if live
+    ]
+    if relations:
+        checks.append(f"API read access and rights of {', '.join(relations)} in the exposed schemas")
+    if catalog.functions is not None:
+        exposed = [f for f in catalog.functions if f.schema in inventory.exposed_schemas]
+        definers = sum(f.security_definer for f in exposed)
+        checks.append(
+            f"who can call {plural(definers, 'SECURITY DEFINER function')} (of {len(exposed)}) "
+            "in the exposed schemas"
+        )
+    if catalog.policies is not None:
+        checks.append(f"{plural(len(catalog.policies), 'policy')} for always-true writes")
     if catalog.buckets is not None and catalog.objects_access is not None:
         public = sum(b.public for b in catalog.buckets)
         checks.append(f"who can list the files of {plural(public, 'public bucket')} (of {len(catalog.buckets)})")

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from auditor.errors import UsageError
 from auditor.model import Report, Severity
-from auditor.render.values import object_lines, subject
+from auditor.render.values import Locator
 
 SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -31,17 +31,18 @@ def escape_property(text: str) -> str:
 
 
 def annotations(report: Report) -> list[str]:
-    """One workflow command per finding (error/warning/notice by severity), at the line of
-    inventory.yaml that declares the object when it is declared; one error for a failed audit."""
-    file = escape_property(report.inventory_path)
+    """One workflow command per finding (error/warning/notice by severity): a doc finding at its
+    doc page (and the line of the stale statement), any other at the line of inventory.yaml that
+    declares the object when it is declared; one error for a failed audit."""
     if report.failure is not None:
+        file = escape_property(report.inventory_path)
         title = escape_property(f"Inventory audit failed ({report.environment})")
         return [f"::error file={file},title={title}::{escape_data(report.failure.message)}"]
-    lines = object_lines(report)
+    locate = Locator(report)
     commands = []
     for finding in report.findings:
-        properties = f"file={file}"
-        line = lines.get(subject(finding))
+        path, line = locate(finding)
+        properties = f"file={escape_property(path)}"
         if line:
             properties += f",line={line}"
         properties += f",title={escape_property(f'{finding.rule} ({report.environment})')}"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 
 def plural(count: int, noun: str) -> str:
-    """'1 column', '2 columns'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """'1 column', '2 columns', '2 policies'."""
+    if count == 1:
+        return f"{count} {noun}"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return f"{count} {noun[:-1]}ies"
+    return f"{count} {noun}s"
 
 
 def visibility(public: bool | None) -> str:

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from psycopg.conninfo import make_conninfo
 
 from auditor.github import annotations, escape_data, escape_property, publish
 from auditor.inventory import load_inventory
+from auditor.render.json import SCHEMA_ID
 from tests import pg
 from tests.conftest import INVENTORY, REPO, run_auditor
 from tests.test_render import drifted
@@ -333,8 +335,25 @@ def test_annotation_escaping() -> None:
     assert undeclared.startswith("::warning file=inventory.yaml,title=table-undeclared (prod)::Table we|ird")
     assert "@someone%0Anext line" in undeclared
     assert any(line.startswith("::error file=inventory.yaml,line=80,title=table-missing (prod)::") for line in lines)
-    doc = next(line for line in lines if "doc-missing" in line)
-    assert doc.startswith("::warning file=inventory.yaml,title=doc-missing (prod)::")
+    doc = next(line for line in lines if "doc-missing" in line)  # no page: the table it is about
+    assert doc.startswith("::warning file=inventory.yaml,line=12,title=doc-missing (prod)::")
+
+
+def test_annotations_point_at_the_doc_page_and_line_or_the_inventory_line() -> None:
+    from auditor.model import Finding, Severity
+
+    stale = Finding(
+        "doc-stale", Severity.WARNING, "doc", "12-profiles.md", 7, 9, "12-profiles.md is out of date.", "Update it.",
+        path="docs/database/12-profiles.md", line=14, about="profiles",
+    )  # fmt: skip
+    orphan = replace(stale, rule="doc-orphan", name="50-old.md", path="docs/database/50-old.md", line=None)
+    report = replace(drifted(), findings=(stale, orphan, *drifted().findings))
+    by_rule = {line.split("title=")[1].split(" ")[0]: line for line in annotations(report)}
+    assert by_rule["doc-stale"].startswith("::warning file=docs/database/12-profiles.md,line=14,title=")
+    assert by_rule["doc-orphan"].startswith("::warning file=docs/database/50-old.md,title=")  # the page, no line
+    assert by_rule["table-missing"].startswith("::error file=inventory.yaml,line=80,title=")
+    assert by_rule["column-unexpected"].startswith("::warning file=inventory.yaml,line=30,title=")  # its table's
+    assert by_rule["table-undeclared"].startswith("::warning file=inventory.yaml,title=")  # declared nowhere
 
 
 def test_publish_appends_to_the_job_summary(tmp_path: Path) -> None:
@@ -346,3 +365,134 @@ def test_publish_appends_to_the_job_summary(tmp_path: Path) -> None:
     assert publish(drifted(), "## report\n", out, {"GITHUB_STEP_SUMMARY": str(summary)}) is None
     assert summary.read_text() == "earlier step\n## report\n\n"
     assert out.getvalue().count("\n") == len(drifted().findings)
+
+
+# --- what the reports say about a real audit ------------------------------------------------
+
+
+def test_a_failed_audit_writes_its_report_where_it_was_asked_stdout_included(tmp_path: Path) -> None:
+    """`-f json > out.json` must not leave an empty file: the report is there, marked failed."""
+    unreachable = "postgresql://nobody@127.0.0.1:1/none"
+    out = tmp_path / "out.json"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_"))}
+    with out.open("w") as stdout:  # a shell's redirection: stdout is the file
+        result = subprocess.run(
+            [sys.executable, "-m", "auditor", "audit", "--db-url", unreachable, "--connect-retries", "0", "-f", "json"],
+            stdout=stdout, stderr=subprocess.PIPE, text=True, env=environment, cwd=REPO, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 3, result.stderr
+    report = json.loads(out.read_text())
+    assert report["status"] == "failed" and report["$schema"] == SCHEMA_ID
+    assert report["failure"]["exit_code"] == 3 and report["failure"]["message"].startswith("Cannot connect")
+    assert result.stderr.startswith("error: Cannot connect")
+    for fmt, marker in (
+        ("markdown", "## ⛔ Inventory audit: Audit failed"),
+        ("junit", "exit 3"),
+        ("sarif", '"executionSuccessful": false'),
+    ):
+        printed = run_auditor("audit", "--db-url", unreachable, "--connect-retries", "0", "-f", fmt)
+        assert printed.returncode == 3 and marker in printed.stdout, (fmt, printed.stdout)
+    terminal = run_auditor("audit", "--db-url", unreachable, "--connect-retries", "0")
+    assert terminal.returncode == 3 and terminal.stdout == ""  # a person reads the error, once, on stderr
+
+
+def test_a_column_count_finding_names_what_came_and_went_since_the_baseline(ourvidz_db: str, tmp_path: Path) -> None:
+    last_night = tmp_path / "last.json"
+    result = run_auditor("audit", "--db-url", ourvidz_db, "--json", str(last_night))
+    assert result.returncode == 0, result.stderr
+    earlier = json.loads(last_night.read_text())
+    assert "age_verified" in earlier["live_columns"]["profiles"]  # stored for the next run
+    assert len(earlier["live_columns"]) == earlier["summary"]["tables_live"]
+
+    pg.execute(ourvidz_db, "alter table public.profiles add column display_name text, drop column age_verified;")
+    pg.execute(ourvidz_db, "alter table public.profiles add column avatar_url text;")
+    without = run_auditor("audit", "--db-url", ourvidz_db, "-f", "json")
+    (count,) = [f for f in json.loads(without.stdout)["findings"] if f["rule"] == "column-count"]
+    assert "Which columns came and went is not known without --baseline" in count["hint"]
+    assert count["columns_changed"] is None
+
+    result = run_auditor("audit", "--db-url", ourvidz_db, "--baseline", str(last_night), "-f", "json")
+    assert result.returncode == 1, result.stderr
+    (count,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "column-count"]
+    assert count["message"] == (
+        "Table profiles has 8 columns; the inventory says 7. "
+        "Since the baseline: added display_name, avatar_url; removed age_verified."
+    )
+    assert count["columns_changed"] == {"added": ["display_name", "avatar_url"], "removed": ["age_verified"]}
+    assert "--baseline" not in count["hint"]
+    terminal = run_auditor("audit", "--db-url", ourvidz_db, "--baseline", str(last_night)).stdout
+    assert "Since the baseline: added display_name, avatar_url; removed age_verified." in " ".join(
+        line.strip() for line in terminal.splitlines()
+    )
+
+
+def test_quiet_and_verbose(ourvidz_db: str) -> None:
+    pg.execute(ourvidz_db, "alter table public.profiles add column display_name text;")
+    quiet = run_auditor("audit", "--db-url", ourvidz_db, "--quiet")
+    assert quiet.returncode == 1, quiet.stderr
+    assert quiet.stdout.splitlines() == [
+        "✖ Drift found: 1 error, 1 warning",
+        "  checked     26 tables declared, 26 live · 10 buckets declared, 10 live",
+    ]
+    verbose = run_auditor("audit", "--db-url", ourvidz_db, "-v", env={"COLUMNS": "200"})
+    assert "      profiles · expected 7 · actual 8\n" in verbose.stdout
+    both = run_auditor("audit", "--db-url", ourvidz_db, "-q", "-v")
+    assert both.returncode == 2 and "either --quiet or --verbose" in both.stderr
+
+
+EXTRA_TABLES = 4
+
+
+def test_a_30_table_projects_clean_report_fits_on_one_screen(ourvidz_db: str, tmp_path: Path) -> None:
+    for i in range(EXTRA_TABLES):  # 26 + 4 tables, each as a careful project keeps them
+        pg.execute(
+            ourvidz_db,
+            f"create table public.extra_{i} (id int primary key);"
+            f"alter table public.extra_{i} enable row level security;"
+            f"create policy own on public.extra_{i} for select to authenticated using (true);",
+        )
+    text = INVENTORY.read_text().replace("tables:\n", "tables:\n" + "".join(
+        f"  extra_{i}:\n    columns: 1\n" for i in range(EXTRA_TABLES)), 1)  # fmt: skip
+    (tmp_path / "inventory.yaml").write_text(text)
+    shutil.copytree(REPO / "docs", tmp_path / "docs")
+    for columns in (80, 200):
+        result = run_auditor("audit", "--db-url", ourvidz_db, env={"COLUMNS": str(columns)}, cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == "✔ No drift: the database matches the inventory"
+        assert "  checked     30 tables declared, 30 live · 10 buckets declared, 10 live" in lines
+        assert len(lines) <= 24 and max(map(len, lines)) <= columns, result.stdout  # one 80x24 screen
+        assert "  checks      row level security and API read access of 30 tables in public" in lines
+
+
+def test_errors_wrap_on_a_terminal_and_keep_one_line_in_a_pipe() -> None:
+    import pty
+
+    args = ["audit", "--db-url", "postgresql://postgres.abcdefghijklmnopqrst:pw@127.0.0.1:1/postgres"]
+    args += ["--connect-retries", "0"]
+    piped = run_auditor(*args)
+    assert piped.returncode == 3 and piped.stderr.count("\n") == 1 and len(piped.stderr) > 200  # one line
+    main, secondary = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_"))}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "auditor", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=secondary, env={**environment, "COLUMNS": "80"}, cwd=REPO, timeout=120,
+        )  # fmt: skip
+    finally:
+        os.close(secondary)
+    on_terminal = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # EIO: the other end is closed and everything was read
+            break
+        if not chunk:
+            break
+        on_terminal += chunk
+    os.close(main)
+    assert result.returncode == 3
+    lines = on_terminal.decode().replace("\r\n", "\n").splitlines()
+    assert len(lines) > 3 and max(map(len, lines)) <= 80, lines
+    assert all(line.startswith("  ") for line in lines[1:])  # continuation lines indented
+    assert " ".join(line.strip() for line in lines) == piped.stderr.strip()  # broken at spaces only: nothing lost

@@ -31,6 +31,7 @@ import pytest
 
 from auditor import embedded
 from tests.conftest import REPO, run_auditor
+from tests.test_render import terminal_findings
 
 EXPECTED_FINDINGS = {
     ("column-count", "api_models"),
@@ -92,8 +93,16 @@ def wait_for_new_postmaster(before: Leftovers, timeout: float = 60) -> set[int]:
 
 
 def reported_findings(stdout: str) -> set[tuple[str, str]]:
-    """(rule, object) of each finding line of the terminal report, e.g. '  ✖ error   profiles  [column-count]'."""
-    return {(rule, name) for name, rule in re.findall(r"^  \S+ \w+ +(\S+)  \[([a-z-]+)\]$", stdout, re.MULTILINE)}
+    """(rule, object) of each finding of the terminal report, where each finding is its message
+    under its rule: the object is the one of EXPECTED_FINDINGS of that rule the message names."""
+    found = terminal_findings(stdout)
+    named = {
+        (rule, name)
+        for rule, message in found
+        for expected_rule, name in EXPECTED_FINDINGS
+        if rule == expected_rule and re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", message)
+    }
+    return named if len(named) == len(found) else {("unexpected findings", repr(found))}
 
 
 def kept_server_lines(stdout: str) -> dict[str, str]:

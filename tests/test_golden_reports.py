@@ -99,10 +99,41 @@ def test_the_demo_shows_its_exposures_in_the_security_section_and_fails_on_secur
     url, folder = drifted_demo
     result = run_auditor("audit", "--db-url", url, "--fail-on", "security", env={"COLUMNS": "200"}, cwd=folder)
     assert result.returncode == 1, result.stderr
-    security = result.stdout.split("\nSecurity (")[1].split("\n\n")[0]
+    security = result.stdout.split("\nSecurity\n")[1].split("\n\n")[0]
     for rule, name in (
         ("function-definer-anon", "handle_new_user"),
         ("view-security-definer", "character_leaderboard"),
         ("bucket-visibility", "reference_images"),
     ):
-        assert re.search(rf"{name} +\[{rule}\]", security), security
+        assert f"1 error · {rule}: {name}" in security, security
+
+
+def test_a_120_character_target_fits_80_columns(server: str, ourvidz_template: str, drifted_demo) -> None:
+    """A Supabase pooler's user (postgres.<project ref>) and a long database name: the target is
+    over 120 characters, and the report at 80 columns still has no longer line, the target
+    broken after a separator rather than in the middle of a word."""
+    from psycopg import sql
+    from psycopg.conninfo import make_conninfo
+
+    from auditor.urls import describe
+
+    _, folder = drifted_demo
+    role = pg.unique_name("postgres.abcdefghijklmnopqrstuvwxyz")
+    pg.execute(server, sql.SQL("create role {} login in role pg_read_all_data").format(sql.Identifier(role)))
+    try:
+        with pg.fresh_database(server, "auditor_golden_with_a_long_name_like_some", template=ourvidz_template) as url:
+            pg.execute(url, (files("auditor") / "demo" / "drift.sql").read_text(encoding="utf-8"))
+            long_url = make_conninfo(url, user=role)
+            result = run_auditor("audit", "--db-url", long_url, env={"COLUMNS": "80"}, cwd=folder)
+            assert result.returncode == 1, result.stderr
+            target = describe(long_url)
+            assert len(target) >= 120 and target.startswith(f"{role}@")
+            lines = result.stdout.splitlines()
+            assert max(map(len, lines)) <= 80, result.stdout
+            start = lines.index(next(line for line in lines if line.startswith("  database    ")))
+            end = lines.index(next(line for line in lines if line.startswith("  inventory   ")))
+            pieces = [line[14:] for line in lines[start:end]]
+            assert len(pieces) > 1 and "".join(pieces) == target, pieces
+            assert all(piece[-1] in "/.:@" for piece in pieces[:-1]), pieces
+    finally:
+        pg.execute(server, sql.SQL("drop role {}").format(sql.Identifier(role)))

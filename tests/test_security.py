@@ -8,6 +8,7 @@ Where a rule claims what a role can read, the claim is checked by reading as tha
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import psycopg
@@ -63,7 +64,7 @@ def test_rls_disabled_on_a_declared_table_is_an_error(ourvidz_db: str) -> None:
     found = findings(ourvidz_db)
     assert list(found) == [("rls-disabled", "user_activity_log")]
     finding = found[("rls-disabled", "user_activity_log")]
-    assert (finding.severity.value, finding.expected, finding.actual) == ("error", "enabled", "disabled")
+    assert (finding.severity.value, finding.expected, finding.actual) == ("error", True, False)
     assert finding.tags == ("security",)
     assert "Roles anon, authenticated can read every row" in finding.message
     assert count_as(ourvidz_db, "anon", "select count(*) from public.user_activity_log") == 1  # it is true
@@ -82,7 +83,7 @@ def test_rls_without_a_policy_is_a_warning_while_the_api_can_read_it(ourvidz_db:
     found = findings(ourvidz_db)
     assert list(found) == [("rls-no-policy", "user_roles")]
     assert found[("rls-no-policy", "user_roles")].severity.value == "warning"
-    assert found[("rls-no-policy", "user_roles")].actual == "no policy"
+    assert found[("rls-no-policy", "user_roles")].actual is False
     with psycopg.connect(ourvidz_db) as conn:  # 2 rows, and a signed-in user gets none
         conn.execute("set local role authenticated")
         conn.execute(
@@ -146,7 +147,8 @@ def test_declaring_rls_false_does_not_hide_an_exposure(ourvidz_db: str, tmp_path
     found = findings(ourvidz_db, inventory)
     assert found[("table-exposed", "countries")].severity.value == "error"
     assert ("table-exposed", "jobs_archive") not in found  # rls: false and no API access: as declared
-    assert found[("rls-enabled", "profiles")].actual == "enabled (forced)"
+    assert found[("rls-enabled", "profiles")].actual is True
+    assert "row level security enabled (forced)" in found[("rls-enabled", "profiles")].message
     assert found[("rls-enabled", "profiles")].tags == ()  # stale inventory, not a risk
     assert not any(name == "internal.audit_trail" for _, name in found)  # readable, but not served
 
@@ -259,9 +261,13 @@ def test_fail_on_security(ourvidz_db: str, tmp_path: Path) -> None:
 
     pg.execute(ourvidz_db, "create policy everyone on storage.objects for select using (bucket_id = 'videos');")
     assert exit_code("error") == 0  # bucket-listable is a warning
+    result = run_auditor("audit", "--inventory", str(inventory), "--fail-on", "error", env=env)
+    assert re.match(r"▲ Drift found: \d+ warnings \(not failing: --fail-on error\)\n", result.stdout)
     result = run_auditor("audit", "--inventory", str(inventory), "--fail-on", "security", env=env)
     assert result.returncode == 1, result.stderr
-    assert "videos  [bucket-listable]" in result.stdout
+    assert re.match(r"✖ Drift found: \d+ warnings\n", result.stdout)
+    assert "\n  bucket-listable · security\n    ▲ Public bucket videos: every file can be listed" in result.stdout
+    assert "\n  found       1 warning · bucket-listable: videos\n" in result.stdout
     assert "security" in run_auditor("audit", "--help").stdout
 
 

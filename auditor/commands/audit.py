@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditor import exit_codes
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail, say
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
@@ -130,6 +130,13 @@ def audit(
         float, typer.Option("--retry-delay", min=0.0, help="Seconds before the first retry; doubles each time.")
     ] = 1.0,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Environments audited at the same time.")] = 4,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress; the report as short as it goes.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Terminal report: each finding's expected and actual values, every name in full."
+        ),
+    ] = False,
 ) -> None:
     """Audit environments' databases against the inventory.
 
@@ -151,6 +158,8 @@ def audit(
     try:
         if all_envs and env:
             raise UsageError("Give either --env or --all-envs, not both.")
+        if quiet and verbose:
+            raise UsageError("Give either --quiet or --verbose, not both.")
         names = list(dict.fromkeys(env or []))
         prefetch = None
         if len(names) <= 1 and not all_envs:  # one environment: read its catalog while the inventory loads
@@ -177,18 +186,20 @@ def audit(
                     )
                 ]
             except AuditorError as error:
-                if not (any(paths.values()) or github):
-                    raise
+                if output_format is OutputFormat.terminal and not (any(paths.values()) or github):
+                    raise  # the error says it all; any other format goes where it was asked, marked failed
                 reports = [failed_report(loaded, name, error, db_url=db_url)]
         reports = [_compare(report, previous) for report in reports]
-        outputs = _Outputs(paths, output_format, fail_on.value, report_url, github)
+        detail = "quiet" if quiet else "verbose" if verbose else "normal"
+        outputs = _Outputs(paths, output_format, fail_on.value, report_url, github, detail)
         output_errors = []
         for report in reports:  # one report that cannot be written does not stop the others
             try:
-                _emit(report, outputs, show=len(reports) > 1 or report.failure is None)
+                show = len(reports) > 1 or report.failure is None or output_format is not OutputFormat.terminal
+                _emit(report, outputs, show=show)
             except AuditorError as error:
                 output_errors.append(error)
-                typer.echo(f"error: {error}", err=True)
+                say(f"error: {error}")
     except AuditorError as error:
         raise fail(error) from None
     threshold = None if fail_on is FailOn.never else fail_on.value
@@ -252,6 +263,7 @@ class _Outputs:
     fail_on: str
     report_url: str | None
     github: bool
+    detail: str  # of the terminal report: quiet, normal or verbose
 
 
 def _emit(report: Report, outputs: _Outputs, *, show: bool) -> None:
@@ -266,14 +278,14 @@ def _emit(report: Report, outputs: _Outputs, *, show: bool) -> None:
     full_report = outputs.report_url or (f"the JSON report {target(paths['json'])}" if paths["json"] else None)
 
     def text(file_format: str) -> str:
-        return render(report, file_format, fail_on=outputs.fail_on, full_report=full_report)
+        return render(report, file_format, fail_on=outputs.fail_on, full_report=full_report, detail=outputs.detail)
 
     for option in ("markdown", "json", "junit", "sarif", "output"):
         path = paths[option]
         if path is not None:
             write_atomically(target(path), text(fmt.value if option == "output" else option))
     if report.failure is not None:
-        typer.echo(f"error: {report.failure.message}", err=True)
+        say(f"error: {report.failure.message}")
     if paths["output"] is not None:
         typer.echo(f"Report written to {target(paths['output'])}", err=True)
     elif show and fmt is OutputFormat.terminal:
@@ -281,7 +293,7 @@ def _emit(report: Report, outputs: _Outputs, *, show: bool) -> None:
 
         from auditor.render.terminal import print_report
 
-        print_report(report, Console(highlight=False))
+        print_report(report, Console(highlight=False), fail_on=outputs.fail_on, detail=outputs.detail)
     elif show:
         sys.stdout.write(text(fmt.value))
     if outputs.github:

@@ -132,7 +132,7 @@ def compare_buckets(inventory: Inventory, catalog: Catalog) -> list[Outcome]:
         return []
     live = {b.id: b for b in catalog.buckets}
     outcomes: list[Outcome] = [
-        AcceptedExposure("bucket", spec.id, "public: every file readable by its URL", spec.reason or "public: true")
+        AcceptedExposure("bucket", spec.id, "public, every file readable by its URL", spec.reason)
         for spec in inventory.buckets
         if "public" in spec.declared and spec.public and spec.id in live and live[spec.id].public
     ]

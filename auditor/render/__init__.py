@@ -22,11 +22,20 @@ def prepare(formats: Iterable[str]) -> None:
             renderer.report_template()
 
 
-def render(report: Report, fmt: str, *, fail_on: str | None = "error", full_report: str | None = None) -> str:
-    """The report as text in one of FORMATS (terminal: plain text, no colour).
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    fail_on: str | None = "error",
+    full_report: str | None = None,
+    detail: str = "normal",
+) -> str:
+    """The report as text in one of FORMATS (terminal: plain text, no colour, 80 columns).
 
-    `fail_on` decides which findings fail a JUnit test case; `full_report` says where the
-    complete report is when markdown must be shortened to fit a GitHub comment.
+    `fail_on` decides which findings fail a JUnit test case, and whether the terminal and
+    markdown verdicts read as failing; `full_report` says where the complete report is when
+    markdown must be shortened to fit a GitHub comment; `detail` is the terminal's
+    "quiet", "normal" or "verbose".
     """
     if fmt == "json":
         from auditor.render.json import render_json
@@ -35,11 +44,11 @@ def render(report: Report, fmt: str, *, fail_on: str | None = "error", full_repo
     if fmt == "markdown":
         from auditor.render.markdown import render_markdown
 
-        return render_markdown(report, full_report=full_report)
+        return render_markdown(report, full_report=full_report, fail_on=fail_on)
     if fmt == "terminal":
         from auditor.render.terminal import render_plain
 
-        return render_plain(report)
+        return render_plain(report, fail_on=fail_on, detail=detail)
     if fmt == "junit":
         from auditor.render.junit import render_junit
 

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 from auditor import __version__
 from auditor.model import Finding, Report
-from auditor.render.values import at_or_above, objects_with_findings, show_value
+from auditor.render.values import at_or_above, objects_with_findings
 
 # Characters XML 1.0 cannot hold, even escaped (PostgreSQL identifiers may contain them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -98,8 +98,4 @@ def _case(suite: ET.Element, classname: str, name: str, file: str, line: int) ->
 
 def _describe(f: Finding, change: str | None) -> str:
     mark = f" ({change})" if change else ""
-    return (
-        f"{f.severity.value} {f.rule}{mark}: {f.message}\n"
-        f"  expected {show_value(f, f.expected)}, actual {show_value(f, f.actual)}\n"
-        f"  hint: {f.hint}"
-    )
+    return f"{f.severity.value} {f.rule}{mark}: {f.message}\n  hint: {f.hint}"

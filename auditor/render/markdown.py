@@ -13,19 +13,10 @@ from collections.abc import Callable
 import jinja2
 
 from auditor import __version__
-from auditor.model import Finding, Report
-from auditor.render.values import (
-    SECURITY,
-    headline,
-    hints,
-    most_severe_first,
-    sections,
-    severity_count,
-    show_value,
-    visible,
-)
+from auditor.model import Finding, Report, Severity
+from auditor.render import summary
+from auditor.render.values import most_severe_first, visible
 from auditor.templating import environment
-from auditor.wording import plural
 
 _MARKDOWN_SPECIALS = "\\`*_[]{}#|~!"
 # One str.translate pass instead of a pass per kind of escape (md_escape runs on every cell):
@@ -54,7 +45,7 @@ MAX_CHARS = 60_000
 byte count is never below the character count. The margin leaves room for a wrapper."""
 
 FOLD_ROWS = 10
-"""Sections with more findings than this are folded in <details>."""
+"""Sections of warnings or info with more findings than this are folded in <details> (errors never are)."""
 
 
 def report_template() -> jinja2.Template:
@@ -62,11 +53,14 @@ def report_template() -> jinja2.Template:
     return environment().get_template("report.md.j2")
 
 
-def render_markdown(report: Report, *, max_chars: int | None = MAX_CHARS, full_report: str | None = None) -> str:
+def render_markdown(
+    report: Report, *, max_chars: int | None = MAX_CHARS, full_report: str | None = None, fail_on: str | None = "error"
+) -> str:
     """The report as GFM; past `max_chars` it keeps the headline, the counts and the most
-    severe findings, and says how many were left out and where the full report is."""
+    severe findings, and says how many were left out and where the full report is.
+    `fail_on` decides whether drift reads as failing (❌) or not (⚠️)."""
     template = report_template()
-    fixed = _report_values(report, full_report)
+    fixed = _report_values(report, full_report, fail_on)
     # The report without findings (`row` is never called), and its row macro.
     empty = template.make_module(fixed | _findings_values(report, (), row=str))
     row = _RowCache(empty.row)
@@ -119,31 +113,35 @@ class _RowCache:
         return row
 
 
-def _report_values(report: Report, full_report: str | None) -> dict[str, object]:
+def _report_values(report: Report, full_report: str | None, fail_on: str | None) -> dict[str, object]:
     """Template values that do not depend on which findings are shown, computed once."""
+    checks = report.security_checks or (("nothing (see Checks not made)" if report.skipped else "nothing"),)
     return dict(
         report=report,
-        headline=headline(report),
-        counts=report.counts,
-        title_totals={title: len(group) for title, group in sections(report.findings)},
+        verdict=summary.verdict(report, fail_on),
+        headline=summary.headline(report, fail_on),
+        checked=summary.checked(report),
         full_report=_where(full_report),
         changes=_changes(report),
-        security_count=sum(SECURITY in f.tags for f in report.findings),
-        fold=FOLD_ROWS,
+        security_checks=("nothing: the audit failed",) if report.failure else checks,
+        security_found=summary.security_found(report),
+        accepted=summary.accepted(report),
+        fold_rows=FOLD_ROWS,
         version=__version__,
-        show_value=show_value,
-        severity_count=severity_count,
-        plural=plural,
     )
 
 
 def _findings_values(report: Report, kept: tuple[Finding, ...], row: Callable[[Finding], str]) -> dict[str, object]:
-    """Template values for the findings shown: per section its findings, hints and table rows."""
-    return dict(
-        sections=[(title, group, hints(group), list(map(row, group))) for title, group in sections(kept)],
-        shown=len(kept),
-        omitted=len(report.findings) - len(kept),
-    )
+    """Template values for the findings shown: per severity its findings, its total, whether it
+    is folded, each rule's hint once, and the table rows."""
+    totals = report.counts
+    sections = []
+    for group in summary.by_severity(kept):
+        findings = group.findings
+        fold = group.severity is not Severity.ERROR and len(findings) > FOLD_ROWS
+        hints = [(rule.rule, rule.hint) for rule in group.rules]
+        sections.append((group.title, findings, totals[group.severity.value], fold, hints, list(map(row, findings))))
+    return dict(sections=sections, shown=len(kept), omitted=len(report.findings) - len(kept))
 
 
 def _keep(report: Report, chosen: list[Finding]) -> tuple[Finding, ...]:

@@ -1,5 +1,6 @@
-"""SARIF 2.1.0 report, so findings can appear in code scanning, located at the line of
-inventory.yaml that declares the object (line 1 for objects the inventory does not declare)."""
+"""SARIF 2.1.0 report, so findings can appear in code scanning: a doc finding located at its doc
+page (and the line of the stale statement), any other at the line of inventory.yaml that
+declares the object (line 1 for objects the inventory does not declare)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.model import Finding, Report, Severity
-from auditor.render.values import SECURITY, object_lines, show_value, subject
+from auditor.render.values import SECURITY, Locator
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -20,8 +21,7 @@ def render_sarif(report: Report) -> str:
     for finding in report.findings:
         rules.setdefault(finding.rule, finding)
     index = {code: position for position, code in enumerate(sorted(rules))}
-    lines = object_lines(report)
-    uri = _uri(report.inventory_path)
+    locate = Locator(report)
     run = {
         "tool": {
             "driver": {
@@ -32,9 +32,7 @@ def render_sarif(report: Report) -> str:
         },
         "automationDetails": {"id": f"inventory-audit/{report.environment}/"},
         "invocations": [_invocation(report)],
-        "results": [
-            _result(f, index[f.rule], uri, lines.get(subject(f), 1), report.change(f)) for f in report.findings
-        ],
+        "results": [_result(f, index[f.rule], *locate(f), report.change(f)) for f in report.findings],
         "properties": {
             "environment": report.environment,
             "target": report.target,
@@ -81,20 +79,20 @@ def _invocation(report: Report) -> dict:
     return invocation
 
 
-def _result(f: Finding, rule_index: int, uri: str, line: int, change: str | None) -> dict:
-    values = f"expected {show_value(f, f.expected)}, actual {show_value(f, f.actual)}"
+def _result(f: Finding, rule_index: int, path: str, line: int | None, change: str | None) -> dict:
     result: dict[str, object] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[f.severity],
-        "message": {"text": f"{f.message} ({values}.) {f.hint}"},
+        "message": {"text": f"{f.message} {f.hint}"},
         "locations": [
             {
-                "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": line}},
+                "physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": {"startLine": line or 1}},
                 "logicalLocations": [{"name": f.name}],
             }
         ],
         "partialFingerprints": {"inventoryObject/v1": f"{f.rule}:{f.kind}:{f.name}"},
+        "properties": {"expected": f.expected, "actual": f.actual},
     }
     if change is not None:
         result["baselineState"] = change

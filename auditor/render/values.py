@@ -1,11 +1,10 @@
-"""How expected/actual values read in human-facing reports (JSON keeps the raw values)."""
+"""What the renderers share: names made visible, severity counts, --fail-on, where a finding points."""
 
 from __future__ import annotations
 
 import re
 
-from auditor.model import KINDS, Finding, Report, Severity
-from auditor.sizes import format_size
+from auditor.model import Finding, Report, Severity
 from auditor.wording import plural
 
 # Control characters (a table may be named "\x1b[2J") and the bidirectional overrides that
@@ -19,54 +18,12 @@ def visible(value: object, *, newlines: bool = False) -> str:
     return text if newlines else text.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def show_value(finding: Finding, value: object) -> str:
-    if finding.rule == "bucket-size-limit" and (value is None or isinstance(value, int)):
-        return format_size(value)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "any type"
-    if value is None:
-        return "none"
-    return str(value)
-
-
-def headline(report: Report) -> str:
-    """'No drift', 'Drift found: 2 errors, 1 warning' or 'Audit failed', the same words in every format."""
-    if report.failure is not None:
-        return "Audit failed: no verdict, nothing could be compared"
-    if report.clean and report.skipped:
-        return f"No drift within the checks made ({plural(len(report.skipped), 'check')} not made, see below)"
-    if report.clean:
-        return "No drift: the database matches the inventory"
-    parts = [severity_count(n, severity) for severity, n in report.counts.items() if n]
-    return "Drift found: " + ", ".join(parts)
-
-
 def severity_count(count: int, severity: str) -> str:
     """'1 error', '2 warnings', '3 info' (info has no plural)."""
     return f"{count} {severity}" if severity == "info" else plural(count, severity)
 
 
-KIND_TITLES = {kind.name: kind.title for kind in KINDS}
 SECURITY = "security"
-SECURITY_TITLE = "Security"
-
-
-def kind_title(kind: str) -> str:
-    return KIND_TITLES.get(kind, kind.title())
-
-
-def sections(findings: list[Finding] | tuple[Finding, ...]) -> list[tuple[str, list[Finding]]]:
-    """(title, findings): security-tagged findings first in their own section, then one per kind.
-
-    Each finding appears once; sections keep the report's order and empty ones are left out.
-    """
-    security = [f for f in findings if SECURITY in f.tags]
-    groups: dict[str, list[Finding]] = {}
-    for finding in findings:
-        if SECURITY not in finding.tags:
-            groups.setdefault(finding.kind, []).append(finding)
-    titled = [(kind_title(kind), group) for kind, group in groups.items()]
-    return ([(SECURITY_TITLE, security)] if security else []) + titled
 
 
 def most_severe_first(findings: tuple[Finding, ...]) -> list[Finding]:
@@ -95,12 +52,25 @@ def object_lines(report: Report) -> dict[tuple[str, str], int]:
     return {(o.kind, o.name): o.line for o in report.objects if o.line}
 
 
-def hints(findings: list[Finding]) -> list[tuple[str, str]]:
-    """(rule, hint) once per rule, in the order the rules first appear."""
-    seen: dict[str, str] = {}
-    for finding in findings:
-        seen.setdefault(finding.rule, finding.hint)
-    return list(seen.items())
+class Locator:
+    """Where a finding points: (file, line or None). A finding with a path (a doc page) points at
+    it and its line; any other at the inventory line that declares its object (a column: its
+    table), or the object the finding is `about`; an undeclared object has no line."""
+
+    def __init__(self, report: Report):
+        self.inventory = report.inventory_path
+        self.lines = object_lines(report)
+        self.by_name: dict[str, int] = {}
+        for (_, name), line in self.lines.items():
+            self.by_name.setdefault(name, line)
+
+    def __call__(self, finding: Finding) -> tuple[str, int | None]:
+        if finding.path:
+            return finding.path, finding.line
+        line = self.lines.get(subject(finding))
+        if line is None and finding.about:
+            line = self.by_name.get(finding.about)
+        return self.inventory, line
 
 
 def objects_with_findings(report: Report) -> list[tuple[str, str, int, list[Finding]]]:
