@@ -142,8 +142,7 @@ def security_checks(inventory: Inventory, catalog: Catalog) -> tuple[str, ...]:
         exposed = [f for f in catalog.functions if f.schema in inventory.exposed_schemas]
         definers = sum(f.security_definer for f in exposed)
         checks.append(
-            f"who can call {plural(definers, 'SECURITY DEFINER function')} (of {len(exposed)}) "
-            "in the exposed schemas"
+            f"who can call {plural(definers, 'SECURITY DEFINER function')} (of {len(exposed)}) in the exposed schemas"
         )
     if catalog.policies is not None:
         checks.append(f"{plural(len(catalog.policies), 'policy')} for always-true writes")
