@@ -609,42 +609,30 @@ class _Validator:
         self, node: yn.Node, section: str, schemas: tuple[str, ...], known_groups: set[str]
     ) -> tuple[RelationSpec, ...]:
         """Views, materialized views or foreign tables (whichever `section` holds)."""
-        relations = []
-        for (schema, name, _, line), entries, path in self.objects(node, section, schemas, RELATION_KEYS):
-            exposed_to, reason = self.exposure(node, entries, path)
-            relations.append(
-                RelationSpec(
-                    schema=schema,
-                    name=name,
-                    group=self.group_ref(entries, path, known_groups),
-                    description=self.description(entries, path),
-                    doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
-                    line=line,
-                    exposed_to=exposed_to,
-                    reason=reason,
-                )
-            )
-        return tuple(relations)
+        return tuple(
+            RelationSpec(schema, name, line=line, **self.object_fields(node, entries, path, known_groups))
+            for (schema, name, _, line), entries, path in self.objects(node, section, schemas, RELATION_KEYS)
+        )
 
     def functions(self, node: yn.Node, schemas: tuple[str, ...], known_groups: set[str]) -> tuple[FunctionSpec, ...]:
         """Functions by name, `name(arguments)` for one overload of several."""
-        functions = []
-        for (schema, name, arguments, line), entries, path in self.objects(node, "functions", schemas, FUNCTION_KEYS):
-            exposed_to, reason = self.exposure(node, entries, path)
-            functions.append(
-                FunctionSpec(
-                    schema=schema,
-                    name=name,
-                    arguments=arguments,
-                    group=self.group_ref(entries, path, known_groups),
-                    description=self.description(entries, path),
-                    doc=self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
-                    line=line,
-                    exposed_to=exposed_to,
-                    reason=reason,
-                )
+        return tuple(
+            FunctionSpec(schema, name, arguments, line=line, **self.object_fields(node, entries, path, known_groups))
+            for (schema, name, arguments, line), entries, path in self.objects(
+                node, "functions", schemas, FUNCTION_KEYS
             )
-        return tuple(functions)
+        )
+
+    def object_fields(self, node: yn.Node, entries: dict, path: str, known_groups: set[str]) -> dict[str, object]:
+        """The fields views and functions share: group, description, doc, exposed_to and reason."""
+        exposed_to, reason = self.exposure(node, entries, path)
+        return {
+            "group": self.group_ref(entries, path, known_groups),
+            "description": self.description(entries, path),
+            "doc": self.doc_ref(entries["doc"][1], f"{path}.doc") if "doc" in entries else False,
+            "exposed_to": exposed_to,
+            "reason": reason,
+        }
 
     def objects(
         self, node: yn.Node, section: str, schemas: tuple[str, ...], keys: tuple[str, ...]
