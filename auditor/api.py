@@ -27,6 +27,7 @@ from auditor.model import (
     Catalog,
     Inventory,
     InventoryObject,
+    Kind,
     Report,
     display_name,
 )
@@ -163,14 +164,23 @@ def live_columns(inventory: Inventory, catalog: Catalog) -> dict[str, tuple[str,
 def checked_counts(inventory: Inventory, catalog: Catalog | None) -> dict[str, int | None]:
     """Declared and live objects of each kind ("tables_declared", "tables_live"...), the same keys
     in every report; a count is None when the inventory has no such section, or that source was
-    not read."""
+    not read. A kind with ignore rules also counts the live objects they match ("tables_ignored")."""
     counts: dict[str, int | None] = {}
     for kind in INVENTORIED:
         declared = inventory.declared(kind)
         live = None if catalog is None else catalog.live(kind)
         counts[f"{kind.plural}_declared"] = None if declared is None else len(declared)
         counts[f"{kind.plural}_live"] = None if live is None else len(live)
+        if any(rule.kind == kind.name for rule in inventory.ignore):
+            counts[f"{kind.plural}_ignored"] = None if live is None else _ignored(inventory, kind, live)
     return counts
+
+
+def _ignored(inventory: Inventory, kind: Kind, live: tuple) -> int:
+    """How many live objects of a kind the inventory ignores."""
+    default = inventory.default_schema
+    names = (obj.id if kind.name == "bucket" else display_name(obj.schema, obj.name, default) for obj in live)
+    return sum(inventory.ignored(kind.name, name) is not None for name in names)
 
 
 def inventory_objects(inventory: Inventory) -> tuple[InventoryObject, ...]:

@@ -18,12 +18,14 @@ from auditor.errors import InventoryError, Problem
 from auditor.model import (
     API_ROLES,
     BUCKET_STATUSES,
+    INVENTORIED,
     POLICY_COMMANDS,
     BucketSpec,
     DeclaredColumn,
     Environment,
     FunctionSpec,
     Group,
+    IgnoreRule,
     Inventory,
     PolicySpec,
     RelationSpec,
@@ -49,6 +51,7 @@ TOP_KEYS = (
     "functions",
     "buckets",
     "storage_policies",
+    "ignore",
     "environments",
 )
 DOCS_KEYS = ("folder", "naming", "stub_bytes")
@@ -363,14 +366,45 @@ class _Validator:
             )
         if not top and isinstance(root, yn.MappingNode):
             self.problem(root, "", "the inventory declares nothing (expected tables, buckets, ...)")
-        return replace(
+        inventory = replace(
             header,
             tables=tables,
             buckets=buckets,
             functions=functions,
             storage_policies=storage_policies,
+            ignore=self.ignore(top["ignore"][1]) if "ignore" in top else (),
             **relations,
         )
+        self.declared_and_ignored(inventory)
+        return inventory
+
+    def ignore(self, node: yn.Node) -> tuple[IgnoreRule, ...]:
+        """`ignore:` per kind, each name pattern with its reason: objects the team does not own."""
+        kinds = {kind.plural: kind for kind in INVENTORIED}
+        rules = []
+        for section, (_, value) in (self.mapping(node, "ignore", tuple(kinds)) or {}).items():
+            for pattern, (key, reason_node) in (self.mapping(value, f"ignore.{section}") or {}).items():
+                reason = self.text(reason_node, f"ignore.{section}.{pattern}")
+                if reason:
+                    rules.append(IgnoreRule(kinds[section].name, pattern, reason, yn.position(key)[0]))
+        return tuple(rules)
+
+    def declared_and_ignored(self, inventory: Inventory) -> None:
+        """An object both declared and ignored is a contradiction: report it at its declaration."""
+        for kind in INVENTORIED:
+            for spec in inventory.declared(kind) or ():
+                rule = inventory.ignored(kind.name, spec.display(inventory.default_schema))
+                if rule is not None:
+                    self.problems.append(
+                        Problem(
+                            self.file,
+                            spec.line,
+                            3,
+                            f"{kind.plural}.{spec.display(inventory.default_schema)}",
+                            f"declared and ignored (ignore.{kind.plural} {rule.pattern!r}, line {rule.line}): "
+                            "remove one of the two",
+                        )
+                    )
 
     def schemas(self, node: yn.Node) -> tuple[str, ...]:
         items = self.text_list(node, "schemas")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fnmatch import fnmatchcase
 
 
 class Severity(StrEnum):
@@ -181,6 +182,21 @@ class BucketSpec:
 
 
 @dataclass(frozen=True)
+class IgnoreRule:
+    """Objects of a kind the team does not own (`ignore:` in inventory.yaml): a name pattern
+    (fnmatch: `*`, `?`, `[...]`), matched against the name findings give the object."""
+
+    kind: str  # the kind's name: "table", "function"...
+    pattern: str
+    reason: str
+    line: int = 0
+
+    def matches(self, name: str) -> bool:
+        """Whether a name, or a function's name without its arguments, matches the pattern."""
+        return fnmatchcase(name, self.pattern) or fnmatchcase(name.split("(", 1)[0], self.pattern)
+
+
+@dataclass(frozen=True)
 class Group:
     key: str
     title: str
@@ -216,6 +232,7 @@ class Inventory:
     foreign_tables: tuple[RelationSpec, ...] | None = None
     functions: tuple[FunctionSpec, ...] | None = None
     storage_policies: tuple[PolicySpec, ...] | None = None  # policies on storage.objects; None: not checked
+    ignore: tuple[IgnoreRule, ...] = ()
 
     @property
     def default_schema(self) -> str:
@@ -223,6 +240,10 @@ class Inventory:
 
     def environment(self, name: str) -> Environment | None:
         return next((e for e in self.environments if e.name == name), None)
+
+    def ignored(self, kind: str, name: str) -> IgnoreRule | None:
+        """The ignore rule an object of this kind and name falls under, if any."""
+        return next((rule for rule in self.ignore if rule.kind == kind and rule.matches(name)), None)
 
     def declared(self, kind: Kind) -> tuple | None:
         """The declared objects of an inventoried kind; None when the file has no such section."""

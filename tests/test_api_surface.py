@@ -312,3 +312,32 @@ def test_the_readme_security_example_is_a_valid_inventory(tmp_path: Path) -> Non
     inventory = load_inventory(path)
     assert inventory.tables[1].deny_all and inventory.views[0].exposed_to == ("anon",)
     assert [f.display("public") for f in inventory.functions][-1] == "search(q text, lim integer)"
+
+
+def test_ignored_objects_are_counted_not_reported_and_never_hide_a_leak(ourvidz_db: str, tmp_path: Path) -> None:
+    inventory = snapshot(ourvidz_db, tmp_path)
+    text = inventory.read_text().replace(
+        "\n# Connection URLs",
+        '\nignore:\n  tables:\n    "_*": tables of our job runner, which migrates them itself\n'
+        "  functions:\n    pgrst_*: PostgREST hooks\n\n# Connection URLs",
+    )
+    inventory.write_text(text)
+    pg.execute(
+        ourvidz_db,
+        "create table public._runner_state (id int); alter table public._runner_state enable row level security;"
+        "revoke all on public._runner_state from anon, authenticated;"
+        "create table public._runner_leak (id int);"  # no row level security: anyone can read it
+        "create function public.pgrst_watch() returns int language sql as 'select 1';",
+    )
+    report = audit(inventory, db_url=ourvidz_db)
+    assert {(f.rule, f.name) for f in report.findings} == {("table-exposed", "_runner_leak")}  # only the leak
+    assert report.checked["tables_ignored"] == 2 and report.checked["functions_ignored"] == 1
+    result = run_auditor("audit", "--db-url", ourvidz_db, "-i", str(inventory), env={"COLUMNS": "200"})
+    assert "26 tables declared, 28 live (2 of them ignored)" in result.stdout
+    updated = run_auditor("snapshot", "--env", "test", "--db-url", ourvidz_db, "--update", "-i", str(inventory))
+    assert updated.returncode == 0, updated.stderr
+    assert "_runner" not in inventory.read_text().split("\nignore:")[0]  # never written into the inventory
+
+    inventory.write_text(text.replace("\ntables:\n", "\ntables:\n  _runner_state: {}\n"))
+    result = run_auditor("validate", "-i", str(inventory))
+    assert result.returncode == 2 and "declared and ignored (ignore.tables '_*'" in result.stderr

@@ -14,9 +14,11 @@ from auditor.drift import buckets, functions, policies, relations, security, tab
 from auditor.drift.buckets import compare_bucket_sources
 from auditor.drift.exposure import Outcome
 from auditor.drift.rules import RULES, finding
-from auditor.model import AcceptedExposure, Catalog, Finding, Inventory, display_name
+from auditor.model import INVENTORIED, AcceptedExposure, Catalog, Finding, Inventory, display_name
 
 __all__ = ["RULES", "compare", "compare_bucket_sources", "display_name", "finding", "judge"]
+
+SECURITY = "security"
 
 Comparison = Callable[[Inventory, Catalog], Sequence[Outcome]]
 
@@ -44,7 +46,19 @@ def judge(
     for comparison in COMPARISONS:
         for outcome in comparison(inventory, catalog):
             (accepted if isinstance(outcome, AcceptedExposure) else findings).append(outcome)
+    if inventory.ignore:
+        findings = [f for f in findings if not ignored(inventory, f)]
     return findings, accepted
+
+
+def ignored(inventory: Inventory, finding: Finding) -> bool:
+    """Whether a finding is about an object the inventory ignores (or a part of one, or its doc
+    page). Security findings never are: what anyone can read is reported whoever owns it."""
+    if SECURITY in finding.tags:
+        return False
+    if inventory.ignored(finding.kind, finding.name):
+        return True
+    return finding.about is not None and any(inventory.ignored(kind.name, finding.about) for kind in INVENTORIED)
 
 
 def compare(inventory: Inventory, catalog: Catalog, docs: DocsTree | None = None) -> list[Finding]:

@@ -44,7 +44,8 @@ def headline(report: Report, fail_on: str | None = "error") -> str:
 
 def checked(report: Report) -> str:
     """'26 tables declared, 27 live · 10 buckets declared, 10 live', from `report.checked`, whose
-    keys are '<kinds>_declared' and '<kinds>_live' (a live count is None when it was not read)."""
+    keys are '<kinds>_declared' and '<kinds>_live' (a live count is None when it was not read),
+    and '<kinds>_ignored' (live objects an ignore rule matches, said only when there are some)."""
     counts: dict[str, dict[str, int | None]] = {}
     for key, value in report.checked.items():
         kinds, _, side = key.rpartition("_")
@@ -62,6 +63,8 @@ def checked(report: Report) -> str:
             parts.append(f"{_noun(kinds, declared)} declared")
         else:
             parts.append(f"{_noun(kinds, declared)} declared, " + ("live not read" if live is None else f"{live} live"))
+        if sides.get("ignored"):
+            parts[-1] += f" ({sides['ignored']} of them ignored)"
     return " · ".join(parts)
 
 
