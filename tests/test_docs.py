@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.docs.claims import claims_for, parse_sections
 from auditor.docs.compare import docs_status
+from auditor.docs.markdown import parse_page
+from auditor.docs.reading import read_page
 from auditor.docs.scaffold import plan_scaffold, write_plan
 from auditor.docs.source import load_docs_inputs
 from auditor.docs.tree import ObjectRef
@@ -109,30 +110,36 @@ def test_seed_situation_gives_exact_findings_states_and_coverage(tmp_path: Path)
 
 
 def test_status_command_prints_table_coverage_and_findings(tmp_path: Path) -> None:
-    result = run_auditor("docs", "status", "--inventory", str(seed_docs(tmp_path)))
+    result = run_auditor("docs", "status", "--inventory", str(seed_docs(tmp_path)), env={"COLUMNS": "200"})
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Documentation of OurVidz in docs/database: 17 of 36 tables and buckets documented (47.2%)"
     assert lines[1] == "17 documented · 0 stale · 3 stub · 3 missing · 13 undocumented"
-    assert lines[3].split() == ["KIND", "NAME", "DOC", "STATE", "NOTES"]
+    assert lines[3].split() == ["KIND", "NAME", "PAGE", "STATE", "NOTES"]
     rows = {line.split()[1]: line.split()[2:] for line in lines[4:40]}
     assert rows["profiles"] == ["12-profiles.md", "stub", "doc-stub"]
     assert rows["api_models"] == ["-", "missing", "doc-missing"]
     assert rows["user_library"] == ["40-images_videos.md,", "41-user_library.md", "documented", "doc-duplicate"]
     assert rows["avatars"] == ["-", "undocumented"]
-    assert "Offline: docs were not compared with a database" in result.stdout
-    assert "doc-orphan       72-feature_flags.md is about feature_flags, which is no table or bucket" in result.stdout
+    assert "Offline: pages were not compared with a database" in result.stdout
+    assert "doc-orphan          72-feature_flags.md is about feature_flags, which is no table" in result.stdout
 
 
-def test_a_clean_docs_folder_exits_0_and_a_missing_folder_says_so(tmp_path: Path) -> None:
-    result = run_auditor("docs", "status")  # the repository's own docs
+def test_a_clean_docs_folder_exits_0_and_a_missing_folder_is_said_once(tmp_path: Path) -> None:
+    result = run_auditor("docs", "status", env={"COLUMNS": "200"})  # the repository's own docs
     assert result.returncode == 0, result.stdout + result.stderr
     assert "22 of 36 tables and buckets documented (61.1%)" in result.stdout
     shutil.copyfile(INVENTORY, tmp_path / "inventory.yaml")
-    result = run_auditor("docs", "status", "--inventory", str(tmp_path / "inventory.yaml"))
+    result = run_auditor("docs", "status", "--inventory", str(tmp_path / "inventory.yaml"), env={"COLUMNS": "200"})
     assert result.returncode == 1
-    assert "The docs folder docs/database does not exist." in result.stdout
-    assert result.stdout.count("\n  error    doc-missing ") == 22  # one finding per declared doc
+    assert result.stdout.count("does not exist") == 1
+    words = " ".join(result.stdout.split())
+    assert (
+        f"error doc-folder-missing The docs folder docs/database (docs.folder in {tmp_path / 'inventory.yaml'}) "
+        "does not exist; the inventory says 22 objects are documented there."
+    ) in words
+    assert result.stdout.count("\n  error    doc-missing ") == 22  # each object's page, without the folder again
+    assert "doc: true), but there is no NN-profiles.md.\n" in result.stdout
 
 
 def test_an_inventory_without_docs_folder_is_a_usage_error(tmp_path: Path) -> None:
@@ -157,23 +164,23 @@ def test_stub_size_is_configurable_and_validated(tmp_path: Path) -> None:
 # --- what a doc claims -------------------------------------------------------------------------
 
 
-def test_claims_from_bullets_tables_settings_and_per_table_sections() -> None:
+def test_reading_bullets_tables_settings_and_per_table_sections() -> None:
     text = (
         "# Conversations & messages\n\nThe conversations table has 3 columns.\n\n"
-        "## conversations\n\n- `id` (uuid) - key\n- **title** (text)\n* status (text, not null)\n"
-        "- See the API (below)\n\n```\n- fenced (text)\n```\n<!-- - hidden (text) -->\n"
+        "## conversations\n\n- `id` (uuid) - key\n- **title** (text)\n* status (text, not null)\n\n"
+        "```\n- fenced (text)\n```\n<!-- - hidden (text) -->\n"
         "## messages\n\n### Columns\n\n| Name | Type |\n|:---|---|\n| `id` | uuid |\n| sender | text |\n\n"
         "Public: yes\n"
     )
-    sections = parse_sections(text)
+    page = parse_page(text)
     conversations, messages = ObjectRef("table", "conversations"), ObjectRef("table", "messages")
-    first = claims_for(sections, conversations, (messages,))
-    assert first.columns == ("id", "title", "status")
-    assert "column_count" not in first.stated  # under the shared title heading: about neither alone
-    second = claims_for(sections, messages, (conversations,))
-    assert second.columns == ("id", "sender")
-    alone = claims_for(sections, conversations, ())
-    assert alone.column_count == 3 and alone.public is True
+    first = read_page(page, conversations, (messages,))
+    assert first.columns == {"id": 7, "title": 8, "status": 9}
+    assert not first.of("column_count")  # under the shared title heading: about neither alone
+    second = read_page(page, messages, (conversations,))
+    assert second.columns == {"id": 21, "sender": 22}
+    alone = read_page(page, conversations)
+    assert [(s.value, s.line) for s in alone.of("column_count")] == [(3, 3)]
 
 
 @pytest.mark.parametrize(
@@ -188,11 +195,10 @@ def test_claims_from_bullets_tables_settings_and_per_table_sections() -> None:
         ("| Allowed MIME types | any |", "allowed_mime_types", None),
     ],
 )
-def test_bucket_settings_a_doc_states(line: str, field: str, value: object) -> None:
+def test_bucket_settings_a_page_states(line: str, field: str, value: object) -> None:
     text = f"# bucket\n\n| Setting | Value |\n|---|---|\n{line}\n" if line.startswith("|") else f"# bucket\n\n{line}\n"
-    claims = claims_for(parse_sections(text), ObjectRef("bucket", "b"), ())
-    assert claims.stated == {field}
-    assert getattr(claims, field) == value
+    reading = read_page(parse_page(text), ObjectRef("bucket", "b"))
+    assert [(s.field, s.value) for s in reading.statements] == [(field, value)]
 
 
 # --- the inventory document ----------------------------------------------------------------------
@@ -270,15 +276,13 @@ buckets:
 def test_offline_scaffold_numbers_skips_and_writes_inventory_facts(tmp_path: Path) -> None:
     (tmp_path / "inventory.yaml").write_text(TINY)
     (tmp_path / "pages").mkdir()
-    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path)  # paths as cwd reaches them
+    wide = {"COLUMNS": "200"}
+    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path, env=wide)  # paths as cwd has them
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
+    assert result.stdout.splitlines() == [  # only what the inventory says is documented: a
         "created pages/10-a.md (a)",
-        "created pages/11-b.md (b)",
-        "created pages/90-files.md (files)",
-        "skipped table c: no free number left in 10-11",
-        "skipped table d: group misc has no doc number range",
-        "Offline: existing docs are not refreshed (add --env NAME to refresh generated sections).",
+        "Not drafted: 4 objects with doc: false (--all drafts them too).",
+        "Offline: existing pages are not refreshed (add --env NAME or --db-url URL to refresh generated sections).",
     ]
     assert (tmp_path / "pages" / "10-a.md").read_text() == (
         "# a\n\nTODO: what a holds, who writes and reads it, and what a migration must keep in mind.\n\n"
@@ -286,26 +290,45 @@ def test_offline_scaffold_numbers_skips_and_writes_inventory_facts(tmp_path: Pat
         "`a` has 2 columns. `auditor docs scaffold --env NAME` lists them from the database.\n"
         "<!-- auditor:generated:end -->\n"
     )
+    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", "--all", cwd=tmp_path, env=wide)
+    assert result.stdout.splitlines() == [
+        "created pages/11-b.md (b)",
+        "created pages/90-files.md (files)",
+        "skipped table c: no free number left in 10-11",
+        "skipped table d: group misc has no doc number range",
+        "Offline: existing pages are not refreshed (add --env NAME or --db-url URL to refresh generated sections).",
+    ]
     assert (
         "| Public | no |\n| File size limit | 1MB |\n| Status | active |\n"
         in (tmp_path / "pages" / "90-files.md").read_text()
     )
     written = {p.name: p.read_bytes() for p in (tmp_path / "pages").iterdir()}
-    again = run_auditor("docs", "scaffold", "-i", str(tmp_path / "inventory.yaml"))
+    again = run_auditor("docs", "scaffold", "-i", str(tmp_path / "inventory.yaml"), "--all", env=wide)
     assert again.stdout.splitlines()[:3] == [
-        "Nothing to write: every doc is up to date.",
+        "Nothing to write.",
         "skipped table c: no free number left in 10-11",
         "skipped table d: group misc has no doc number range",
     ]
     assert {p.name: p.read_bytes() for p in (tmp_path / "pages").iterdir()} == written
     inputs = load_docs_inputs(tmp_path / "inventory.yaml")
     findings = [(f.rule, f.name) for f in docs_status(inputs.inventory, inputs.docs).findings]
-    assert findings == [  # drafts are stubs; b and files are documented now, the inventory says not
+    assert findings == [  # drafts are stubs: one finding per page, doc-undeclared of b and files not added
         ("doc-stub", "10-a.md"),
         ("doc-stub", "11-b.md"),
-        ("doc-undeclared", "11-b.md"),
         ("doc-stub", "90-files.md"),
-        ("doc-undeclared", "90-files.md"),
+    ]
+
+
+def test_scaffold_summary_is_short_when_nothing_is_to_write(tmp_path: Path) -> None:
+    (tmp_path / "inventory.yaml").write_text(TINY)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "10-a.md").write_text("# a\n\n" + PROSE)
+    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path, env={"COLUMNS": "80"})
+    assert result.stdout.splitlines() == [
+        "Nothing to write.",
+        "Not drafted: 4 objects with doc: false (--all drafts them too).",
+        "Offline: existing pages are not refreshed (add --env NAME or --db-url URL to",
+        "refresh generated sections).",
     ]
 
 
@@ -322,12 +345,12 @@ def test_scaffold_never_writes_over_a_file_or_outside_the_docs_folder(tmp_path: 
     (tmp_path / "guides").mkdir()
     (tmp_path / "guides" / "a.md").write_text("hand-written\n")
     (tmp_path / "inventory.yaml").write_text(TINY.replace("doc: true", "doc: ../guides/a.md"))
-    refused = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path)
+    refused = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path, env={"COLUMNS": "200"})
     assert refused.returncode == 2 and "tables.a.doc: expected a file name in the docs folder" in refused.stderr
     assert (tmp_path / "guides" / "a.md").read_text() == "hand-written\n"
 
     (tmp_path / "inventory.yaml").write_text(TINY)
-    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path)
+    result = run_auditor("docs", "scaffold", "-i", "inventory.yaml", cwd=tmp_path, env={"COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     assert "skipped page 10-a.md: something of that name is there that is no doc page; not replaced" in result.stdout
     assert (tmp_path / "pages" / "10-a.md").is_dir()

@@ -21,7 +21,7 @@ STALE = [
 
 
 def local(url: str) -> dict[str, str]:
-    return {"OURVIDZ_LOCAL_DATABASE_URL": url}
+    return {"OURVIDZ_LOCAL_DATABASE_URL": url, "COLUMNS": "200"}
 
 
 def test_with_a_database_stale_docs_are_found_and_audit_reports_them(ourvidz_db: str, tmp_path: Path) -> None:
@@ -57,16 +57,16 @@ def test_scaffold_numbers_new_docs_in_their_group_and_is_idempotent(ourvidz_db: 
     folder.mkdir(parents=True)
     inventory = str(tmp_path / "inventory.yaml")
 
-    dry = run_auditor("docs", "scaffold", "-i", "inventory.yaml", "--only-missing", "--dry-run", cwd=tmp_path)
+    dry = run_auditor("docs", "scaffold", "-i", "inventory.yaml", "--dry-run", cwd=tmp_path, env={"COLUMNS": "200"})
     assert dry.returncode == 0, dry.stderr
     assert list(folder.iterdir()) == []
     assert "would create docs/database/20-conversations_messages.md (conversations, messages)" in dry.stdout
-    result = run_auditor("docs", "scaffold", "-i", inventory, "--only-missing")
+    result = run_auditor("docs", "scaffold", "-i", inventory)
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in (REPO / "docs/database").iterdir())
 
     shutil.rmtree(folder)
     folder.mkdir()
-    result = run_auditor("docs", "scaffold", "-i", inventory, "--env", "local", env=local(ourvidz_db))
+    result = run_auditor("docs", "scaffold", "-i", inventory, "--env", "local", "--all", env=local(ourvidz_db))
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in folder.iterdir())
     assert len(names) == 35  # 36 objects; conversations and messages share one doc
@@ -75,7 +75,7 @@ def test_scaffold_numbers_new_docs_in_their_group_and_is_idempotent(ourvidz_db: 
     )
     assert [n for n in names if n.startswith("9")] == [f"{90 + i}-{b}.md" for i, b in enumerate(BUCKETS)]
     first = {name: (folder / name).read_bytes() for name in names}
-    again = run_auditor("docs", "scaffold", "-i", inventory, "--env", "local", env=local(ourvidz_db))
+    again = run_auditor("docs", "scaffold", "-i", inventory, "--env", "local", "--all", env=local(ourvidz_db))
     assert again.stdout.startswith("Nothing to write")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == first
 
@@ -109,12 +109,15 @@ def test_refresh_rewrites_only_the_generated_section(ourvidz_db: str, tmp_path: 
     doc.write_text(head + start + body + END + tail)
     pg.execute(ourvidz_db, "alter table public.profiles add column nickname text not null default '';")
 
-    scaffold = ("docs", "scaffold", "-i", "inventory.yaml", "--env", "local", "--only-missing")
+    scaffold = ("docs", "scaffold", "-i", "inventory.yaml", "--env", "local")
     dry = run_auditor(*scaffold, "--dry-run", env=local(ourvidz_db), cwd=tmp_path)
     assert dry.stdout.splitlines()[0] == "would refresh docs/database/12-profiles.md (profiles)"
     assert doc.read_text() == head + start + body + END + tail
     result = run_auditor(*scaffold, env=local(ourvidz_db), cwd=tmp_path)
-    assert result.stdout.splitlines() == ["refreshed docs/database/12-profiles.md (profiles)"], result.stderr
+    assert result.stdout.splitlines() == [
+        "refreshed docs/database/12-profiles.md (profiles)",
+        "Not drafted: 10 objects with doc: false and 4 legacy buckets (--all drafts them too).",
+    ], result.stderr
 
     new_head, new_rest = doc.read_text().split(start)
     new_body, new_tail = new_rest.split(END)
@@ -147,12 +150,11 @@ def test_refresh_leaves_broken_sections_and_unreadable_pages_alone_and_keeps_crl
         "inventory.yaml",
         "--env",
         "local",
-        "--only-missing",
         cwd=tmp_path,
         env=local(ourvidz_db),
     )
     assert result.returncode == 0, result.stderr
-    assert [line for line in result.stdout.splitlines() if not line.startswith("created ")] == [
+    assert [line for line in result.stdout.splitlines() if not line.startswith(("created ", "Not drafted"))] == [
         "refreshed docs/database/12-profiles.md (user_roles)",
         "refreshed docs/database/30-jobs.md (jobs)",
         "skipped page 50-characters.md: not UTF-8 text (line 3); its generated sections are not refreshed",

@@ -26,30 +26,77 @@ EnvOption = Annotated[
         show_default=False,
     ),
 ]
+DbUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db-url",
+        help="Also read this database (a connection URL), overriding the environment's (also "
+        "AUDITOR_DATABASE_URL, with --env).",
+        show_default=False,
+    ),
+]
 
 
 @app.command(
     epilog="Examples:\n\n  auditor docs status\n\n  auditor docs status --env prod\n\n"
-    "Exit codes: 0 no documentation finding; 1 findings (listed below the table); 2 usage or inventory error; "
-    "3 the database cannot be read."
+    "  auditor docs status --env prod --explain 12-profiles.md\n\n"
+    "Exit codes: 0 no documentation finding (with --explain: none on that page); 1 findings; "
+    "2 usage or inventory error; 3 the database cannot be read."
 )
-def status(env: EnvOption = None, inventory: InventoryOption = DEFAULT_INVENTORY) -> None:
+def status(
+    env: EnvOption = None,
+    inventory: InventoryOption = DEFAULT_INVENTORY,
+    db_url: DbUrlOption = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            metavar="PAGE",
+            help="Show what was read from one page (a file name in the docs folder), from which line, and why "
+            "it is judged as it is.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
     """Doc page and state of every table and bucket.
 
     States: documented, stale, stub, missing (the inventory says documented, no page), undocumented.
-    Offline (inventory.yaml and the docs folder) unless --env is given, which adds the staleness checks.
+    Offline (inventory.yaml and the docs folder) unless --env or --db-url is given, which adds the
+    staleness checks.
     """
     from auditor.docs.compare import docs_status
     from auditor.docs.source import load_docs_inputs
-    from auditor.docs.text import status_text
+    from auditor.docs.text import status_text, terminal_width
 
     try:
-        inputs = load_docs_inputs(inventory, env)
+        inputs = load_docs_inputs(inventory, env, db_url=db_url)
+        page = _page_name(explain, inputs) if explain is not None else None
     except AuditorError as error:
         raise fail(error) from None
     result = docs_status(inputs.inventory, inputs.docs, inputs.catalog)
-    typer.echo(status_text(inputs.inventory, inputs.docs, result), nl=False)
+    if page is not None:
+        from auditor.docs.explain import explain_text
+
+        typer.echo(explain_text(inputs.docs, result, page, terminal_width()), nl=False)
+        finding = result.page(page).finding
+        raise typer.Exit(exit_codes.DRIFT if finding is not None else exit_codes.OK)
+    typer.echo(status_text(inputs.inventory, inputs.docs, result, terminal_width()), nl=False)
     raise typer.Exit(exit_codes.DRIFT if result.findings else exit_codes.OK)
+
+
+def _page_name(argument: str, inputs) -> str:
+    """The page's file name: `argument` is a file name, or a path to a page of the docs folder."""
+    from auditor.docs.source import docs_folder
+    from auditor.errors import UsageError
+
+    path = Path(argument)
+    folder = docs_folder(inputs)
+    if path.parent != Path() and path.parent.resolve() != folder.resolve():
+        raise UsageError(f"{argument} is not in the docs folder {inputs.docs.folder}.")
+    if inputs.docs.file(path.name) is None:
+        pages = ", ".join(f.name for f in inputs.docs.files[:5]) + (" ..." if len(inputs.docs.files) > 5 else "")
+        raise UsageError(f"The docs folder {inputs.docs.folder} has no page {path.name} (pages: {pages or 'none'}).")
+    return path.name
 
 
 @app.command(
@@ -62,6 +109,7 @@ def status(env: EnvOption = None, inventory: InventoryOption = DEFAULT_INVENTORY
 def inventory_document(
     env: EnvOption = None,
     inventory: InventoryOption = DEFAULT_INVENTORY,
+    db_url: DbUrlOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -86,7 +134,7 @@ def inventory_document(
     from auditor.docs.text import check_file, write_output
 
     try:
-        inputs = load_docs_inputs(inventory, env)
+        inputs = load_docs_inputs(inventory, env, db_url=db_url)
         text = render_inventory_doc(
             inputs.inventory, docs_status(inputs.inventory, inputs.docs, inputs.catalog), inputs.catalog
         )
@@ -100,31 +148,34 @@ def inventory_document(
 
 @app.command(
     epilog="Examples:\n\n  auditor docs scaffold --dry-run\n\n  auditor docs scaffold --env local\n\n"
-    "  auditor docs scaffold --env prod --only-missing\n\n"
+    "  auditor docs scaffold --env prod --all\n\n"
     "Exit codes: 0 done; 2 usage or inventory error; 3 the database cannot be read."
 )
 def scaffold(
     env: EnvOption = None,
     inventory: InventoryOption = DEFAULT_INVENTORY,
+    db_url: DbUrlOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
-    only_missing: Annotated[
+    all_objects: Annotated[
         bool,
-        typer.Option("--only-missing", help="Draft docs only for objects the inventory says are documented."),
+        typer.Option("--all", help="Also draft pages for objects marked doc: false or status: legacy."),
     ] = False,
 ) -> None:
-    """Draft missing doc pages; refresh generated sections.
+    """Draft the missing doc pages; refresh generated sections.
 
-    A new page gets the next free number of its group's range, a TODO line and a generated section
-    (columns with types and nullability, or bucket settings) between marker comments. With --env,
-    the generated sections of existing pages are refreshed from the database. Text outside the
-    markers is never changed.
+    Pages are drafted for the objects the inventory says are documented (doc: true or a file name)
+    that have none; --all drafts them for every object without a page. A new page gets the next
+    free number of its group's range, a TODO line and a generated section (columns with types and
+    nullability, or bucket settings) between marker comments. With --env or --db-url, the
+    generated sections of existing pages are refreshed from the database. Text outside the markers
+    is never changed.
     """
     from auditor.docs.scaffold import plan_scaffold, write_plan
     from auditor.docs.source import docs_folder, load_docs_inputs
-    from auditor.docs.text import present_names, read_texts, scaffold_text
+    from auditor.docs.text import present_names, read_texts, scaffold_text, terminal_width
 
     try:
-        inputs = load_docs_inputs(inventory, env)
+        inputs = load_docs_inputs(inventory, env, db_url=db_url)
         folder = docs_folder(inputs)
         texts, unreadable = read_texts(folder, inputs.docs)
         plan = plan_scaffold(
@@ -132,7 +183,7 @@ def scaffold(
             inputs.docs,
             texts,
             inputs.catalog,
-            only_missing=only_missing,
+            all_objects=all_objects,
             present=present_names(folder),
             unreadable=unreadable,
         )
@@ -140,4 +191,5 @@ def scaffold(
             write_plan(folder, plan)
     except AuditorError as error:
         raise fail(error) from None
-    typer.echo(scaffold_text(plan, folder, dry_run=dry_run, live=inputs.catalog is not None), nl=False)
+    live = inputs.catalog is not None
+    typer.echo(scaffold_text(plan, folder, dry_run=dry_run, live=live, width=terminal_width()), nl=False)

@@ -1,36 +1,65 @@
 """compare(Inventory, DocsTree, Catalog) -> doc findings and each object's documentation state.
 
 Pure: the tree was scanned and the catalog read before. Without a catalog the staleness checks
-are not made and a doc is an orphan as soon as the inventory does not declare its object.
+are not made and a page is an orphan as soon as the inventory does not declare its object.
+
+Each page gets at most one finding, the most specific: a page that is not read gets
+doc-unreadable; a page about nothing declared or live, doc-orphan; then doc-stub (a stub is not
+checked for staleness); then doc-stale (one finding naming every difference); then
+doc-undeclared, then doc-misnumbered. doc-missing and doc-duplicate are about objects; a docs
+folder that does not exist is said once (doc-folder-missing).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from auditor.docs.claims import claims_for
+from auditor.docs.reading import COLUMNED_KINDS, Reading, read_page
 from auditor.docs.rules import doc_finding
 from auditor.docs.scan import object_refs, table_name
-from auditor.docs.tree import DocClaims, DocFile, DocsTree, ObjectRef
+from auditor.docs.stubs import placeholder_in
+from auditor.docs.tree import DocFile, DocsTree, ObjectRef
 from auditor.model import Catalog, Finding, Inventory, LiveBucket, LiveTable
 from auditor.sizes import format_size
 from auditor.wording import mime_list, plural, visibility
 
-_TABLE_CLAIMS = frozenset({"columns", "column_count"})
-
 STATES = ("documented", "stale", "stub", "missing", "undocumented")
-"""documented: a doc that is neither a stub nor stale; missing: the inventory says documented, no file
-is found; undocumented: no doc, as the inventory says. Coverage counts documented and stale."""
+"""documented: a page that is neither a stub nor stale; missing: the inventory says documented, no file
+is found; undocumented: no page, as the inventory says. Coverage counts documented and stale."""
 
 
 @dataclass(frozen=True)
 class ObjectDocs:
     ref: ObjectRef
     group: str | None
-    files: tuple[str, ...]  # the doc files about it
+    files: tuple[str, ...]  # the pages about it
     state: str  # one of STATES
     rules: tuple[str, ...]  # codes of the doc findings about it
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One statement of a page that the database contradicts (a list that leaves columns out is one)."""
+
+    ref: ObjectRef
+    text: str  # "profiles has 9 columns, the page says 7 (line 19)"
+    line: int
+    said: str  # in short, for the finding's `expected` and `actual`: "7 columns", "5MB"
+    now: str
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    """What was made of one page: the objects it is about and why, what it says of each, its finding."""
+
+    doc: DocFile
+    refs: tuple[ObjectRef, ...]
+    why: str  # how the page's objects were found ("the inventory names it", "its file name"...)
+    readings: tuple[Reading, ...]
+    stub: str | None  # why it is a stub
+    differences: tuple[Difference, ...]  # with a catalog
+    finding: Finding | None
 
 
 @dataclass(frozen=True)
@@ -38,6 +67,7 @@ class DocsStatus:
     objects: tuple[ObjectDocs, ...]  # every declared table and bucket, in inventory order
     findings: tuple[Finding, ...]  # sorted as reports sort them
     live: bool  # whether a catalog was compared (staleness checked)
+    pages: tuple[PageStatus, ...] = ()
 
     @property
     def documented(self) -> int:
@@ -45,11 +75,14 @@ class DocsStatus:
 
     @property
     def coverage(self) -> float:
-        """Percentage of declared tables and buckets with a doc that is not a stub."""
+        """Percentage of declared tables and buckets with a page that is not a stub."""
         return 100.0 * self.documented / len(self.objects) if self.objects else 100.0
 
     def count(self, state: str) -> int:
         return sum(o.state == state for o in self.objects)
+
+    def page(self, name: str) -> PageStatus | None:
+        return next((p for p in self.pages if p.doc.name == name), None)
 
 
 def compare_docs(inventory: Inventory, docs: DocsTree, catalog: Catalog | None = None) -> list[Finding]:
@@ -76,69 +109,66 @@ class _Comparison:
         self.live = catalog is not None
         self.findings: list[Finding] = []
         self.notes: dict[ObjectRef, set[str]] = defaultdict(set)
-        self.claims: dict[ObjectRef, list[DocFile]] = defaultdict(list)
+        self.pages_of: dict[ObjectRef, list[DocFile]] = defaultdict(list)
         self.stubs: set[str] = set()
         self.stale: set[tuple[str, ObjectRef]] = set()
 
-    def add(self, code: str, name: str, expected: object, actual: object, message: str, *refs: ObjectRef) -> None:
-        self.findings.append(doc_finding(code, name, expected, actual, message))
+    def add(self, finding: Finding, *refs: ObjectRef) -> Finding:
+        self.findings.append(finding)
         for ref in refs:
-            self.notes[ref].add(code)
+            self.notes[ref].add(finding.rule)
+        return finding
 
     def run(self) -> DocsStatus:
+        pages = []
+        self.check_folder()
         for doc in self.docs.files:
-            refs = self.documented_by(doc)
+            refs, why = self.documented_by(doc)
             for ref in refs:
-                self.claims[ref].append(doc)
-            if refs or (doc.slug is not None and not self.is_meta(doc.number)):
-                self.check_stub(doc, refs)
-            self.check_number(doc)
-            for ref in refs:
-                self.check_stale(doc, ref, tuple(r for r in refs if r != ref))
-        for ref, files in self.claims.items():
+                self.pages_of[ref].append(doc)
+            pages.append(self.check_page(doc, refs, why))
+        for ref, files in self.pages_of.items():
             if len(files) > 1:
-                names = [f.name for f in files]
-                self.add(
-                    "doc-duplicate",
-                    ref.name,
-                    1,
-                    len(names),
-                    f"{len(names)} docs are about {ref.kind} {ref.name}: {', '.join(names)}.",
-                    ref,
-                )
+                names = ", ".join(f.name for f in files)
+                message = f"{len(files)} pages are about {ref.kind} {ref.name}: {names}."
+                self.add(doc_finding("doc-duplicate", ref.name, "one page", names, message, about=ref.name), ref)
         objects = tuple(self.object_docs(ref, doc) for ref, doc in self.declared)
         ordered = tuple(sorted(self.findings, key=lambda f: f.sort_key))
-        return DocsStatus(objects, ordered, self.live)
+        return DocsStatus(objects, ordered, self.live, tuple(pages))
 
-    # --- which object a doc is about -------------------------------------------------------
+    def check_folder(self) -> None:
+        documented = [ref for ref, doc in self.declared if doc]
+        if self.docs.exists or not documented:
+            return
+        folder = self.docs.folder
+        objects = "1 object is" if len(documented) == 1 else f"{len(documented)} objects are"
+        message = (
+            f"The docs folder {folder} (docs.folder in {self.inventory.path}) does not exist; the inventory says "
+            f"{objects} documented there."
+        )
+        self.add(doc_finding("doc-folder-missing", folder, "a folder", "absent", message))
 
-    def documented_by(self, doc: DocFile) -> list[ObjectRef]:
-        """The inventory's links, else the object the file name names; reports orphans and undeclared docs."""
+    # --- which objects a page is about -----------------------------------------------------
+
+    def documented_by(self, doc: DocFile) -> tuple[list[ObjectRef], str]:
+        """The inventory's links, else the object the file name names."""
         if doc.links:
-            return [link.ref for link in doc.links]
-        if doc.slug is None or self.is_meta(doc.number):
-            return []
+            named = [f"{link.ref.name}: doc: {doc.name}" for link in doc.links if link.named]
+            found = [link.ref.name for link in doc.links if not link.named]
+            why = "; ".join(
+                ([f"the inventory names it ({', '.join(named)})"] if named else [])
+                + ([f"doc: true and its file name ({', '.join(found)})"] if found else [])
+            )
+            return [link.ref for link in doc.links], why
+        if doc.slug is None:
+            return [], "its name is not NN-name.md: it is about no object"
+        if self.is_meta(doc.number):
+            return [], f"{doc.number:02d} is in a range no group uses: a meta page"
         ref = self.resolve(doc.slug)
         if ref is None:
-            where = "declared in the inventory or in the database" if self.live else "declared in the inventory"
-            self.add(
-                "doc-orphan",
-                doc.name,
-                True,
-                False,
-                f"{doc.name} is about {doc.slug}, which is no table or bucket {where}.",
-            )
-            return []
-        if self.doc_of.get(ref) is False:
-            self.add(
-                "doc-undeclared",
-                doc.name,
-                False,
-                True,
-                f"{doc.name} documents {ref.kind} {ref.name}, which the inventory says has no doc.",
-                ref,
-            )
-        return [ref]
+            return [], "its file name names no declared or live object"
+        said = "doc: false" if self.doc_of.get(ref) is False else "not declared"
+        return [ref], f"its file name names {ref.kind} {ref.name} (the inventory: {said})"
 
     def resolve(self, slug: str) -> ObjectRef | None:
         for ref, _ in self.declared:
@@ -158,78 +188,119 @@ class _Comparison:
         in_group = any(low <= number <= high for low, high in self.ranges.values())
         return in_naming and not in_group
 
-    # --- checks of one doc -----------------------------------------------------------------
+    # --- the checks of one page, the most specific finding kept ------------------------------
 
-    def check_stub(self, doc: DocFile, refs: list[ObjectRef]) -> None:
-        if doc.placeholder is None and doc.size >= self.docs.stub_bytes:
-            return
-        self.stubs.add(doc.name)
-        if doc.placeholder is not None:  # raw values: no placeholder expected, the one found
-            expected, actual, why = None, doc.placeholder, f"still says {doc.placeholder!r}"
-        else:  # the least size expected, the size found
-            expected, actual = self.docs.stub_bytes, doc.size
-            why = f"has {doc.size} bytes (a stub is under {self.docs.stub_bytes})"
-        self.add("doc-stub", doc.name, expected, actual, f"{doc.name} is a stub: it {why}.", *refs)
+    def check_page(self, doc: DocFile, refs: list[ObjectRef], why: str) -> PageStatus:
+        path = self.docs.path(doc.name)
+        about = ", ".join(ref.name for ref in refs) or None
+        status = PageStatus(doc, tuple(refs), why, (), None, (), None)
+        if doc.unread is not None:
+            message = f"{doc.name} is not read: {doc.unread}."
+            finding = doc_finding("doc-unreadable", doc.name, "a page", doc.unread, message, path=path, about=about)
+            return _with(status, finding=self.add(finding, *refs))
+        if not refs:
+            if doc.slug is None or self.is_meta(doc.number):
+                return status
+            where = "declared in the inventory or in the database" if self.live else "declared in the inventory"
+            message = f"{doc.name} is about {doc.slug}, which is no table or bucket {where}."
+            finding = doc_finding("doc-orphan", doc.name, "a declared table or bucket", doc.slug, message, path=path)
+            return _with(status, finding=self.add(finding))
+        readings = tuple(read_page(doc.page, ref, tuple(r for r in refs if r != ref)) for ref in refs)
+        status = _with(status, readings=readings)
+        stub = self.stub(doc)
+        if stub is not None:
+            self.stubs.add(doc.name)
+            reason, actual, line = stub
+            message = f"{doc.name} is a stub: {reason}."
+            finding = doc_finding("doc-stub", doc.name, "a written page", actual, message, path, line, about)
+            return _with(status, stub=reason, finding=self.add(finding, *refs))
+        differences = tuple(d for reading in readings for d in self.differences(reading))
+        status = _with(status, differences=differences)
+        if differences:
+            stale = list(dict.fromkeys(d.ref for d in differences))
+            return _with(status, finding=self.add(self.stale_finding(doc, differences), *stale))
+        undeclared = [ref for ref in refs if self.doc_of.get(ref) is False and not doc.links]
+        if undeclared:
+            ref = undeclared[0]
+            message = f"{doc.name} documents {ref.kind} {ref.name}, which the inventory says has no page."
+            finding = doc_finding(
+                "doc-undeclared", doc.name, "undocumented", doc.name, message, path=path, about=ref.name
+            )
+            return _with(status, finding=self.add(finding, ref))
+        finding = self.misnumbered(doc, refs)
+        return _with(status, finding=finding and self.add(finding, *refs))
 
-    def check_number(self, doc: DocFile) -> None:
-        """A file the naming convention governs (not one the inventory names) must sit in its group's range."""
+    def stub(self, doc: DocFile) -> tuple[str, str, int | None] | None:
+        """(why, what it has, line) when the page is a stub."""
+        signs = doc.signs
+        if signs is not None and signs.placeholders:
+            first = signs.placeholders[0]
+            marker = placeholder_in(first.text)
+            others = len(signs.placeholders) - 1
+            more = f" and {plural(others, 'more placeholder')}" if others else ""
+            return f"it still says {marker!r} (line {first.number}){more}", f"says {marker}", first.number
+        if signs is not None and signs.mostly_empty:
+            empty = signs.empty_headings
+            names = ", ".join(f'"{h.text}" (line {h.line})' for h in empty[:3]) + (" ..." if len(empty) > 3 else "")
+            why = f"{len(empty)} of its {signs.headings} headings have nothing under them: {names}"
+            return why, f"{len(empty)} empty headings", empty[0].line
+        if doc.size < self.docs.stub_bytes:
+            return f"it has {doc.size} bytes (a stub is under {self.docs.stub_bytes})", f"{doc.size} bytes", None
+        return None
+
+    def misnumbered(self, doc: DocFile, refs: list[ObjectRef]) -> Finding | None:
+        """A page the naming convention governs (not one the inventory names) must sit in its group's range."""
         if doc.number is None:
-            return
-        refs = [link.ref for link in doc.links if not link.named] if doc.links else self.claimed_by_name(doc)
-        for ref in refs:
+            return None
+        governed = [link.ref for link in doc.links if not link.named] if doc.links else refs
+        for ref in governed:
             group = self.groups.get(ref)
             bounds = self.ranges.get(group) if group else None
             if bounds and not bounds[0] <= doc.number <= bounds[1]:
                 span = f"{bounds[0]:02d}-{bounds[1]:02d}"
-                self.add(
-                    "doc-misnumbered",
-                    doc.name,
-                    list(bounds),
-                    doc.number,
-                    f"{doc.name} documents {ref.kind} {ref.name} of group {group}, whose docs are numbered {span}.",
-                    ref,
+                message = f"{doc.name} documents {ref.kind} {ref.name} of group {group}, whose pages are {span}."
+                path = self.docs.path(doc.name)
+                return doc_finding(
+                    "doc-misnumbered", doc.name, span, f"{doc.number:02d}", message, path=path, about=ref.name
                 )
-                return
+        return None
 
-    def claimed_by_name(self, doc: DocFile) -> list[ObjectRef]:
-        if doc.slug is None or self.is_meta(doc.number):
-            return []
-        ref = next((r for r, _ in self.declared if r.name == doc.slug), None)
-        return [ref] if ref else []
+    def differences(self, reading: Reading) -> list[Difference]:
+        ref = reading.ref
+        if ref.kind in COLUMNED_KINDS and self.live_tables is not None and ref.name in self.live_tables:
+            return _table_differences(reading, self.live_tables[ref.name])
+        if ref.kind == "bucket" and self.live_buckets is not None and ref.name in self.live_buckets:
+            return _bucket_differences(reading, self.live_buckets[ref.name])
+        return []
 
-    def check_stale(self, doc: DocFile, ref: ObjectRef, others: tuple[ObjectRef, ...]) -> None:
-        claims = claims_for(doc.sections, ref, others)
-        if not claims.stated:
-            return
-        table = self.live_tables.get(ref.name) if ref.kind == "table" and self.live_tables is not None else None
-        if table is not None and table.columns_visible:  # columns hidden from the role: not compared
-            stale = _stale_table(claims, table) if claims.stated & _TABLE_CLAIMS else None
-        elif ref.kind == "bucket" and self.live_buckets is not None and ref.name in self.live_buckets:
-            stale = _stale_bucket(claims, self.live_buckets[ref.name])
-        else:
-            return
-        if stale is not None:
-            expected, actual, why = stale
+    def stale_finding(self, doc: DocFile, differences: tuple[Difference, ...]) -> Finding:
+        refs = list(dict.fromkeys(d.ref for d in differences))
+        for ref in refs:
             self.stale.add((doc.name, ref))
-            self.add("doc-stale", doc.name, expected, actual, f"{doc.name} is out of date: {why}.", ref)
+        said = "; ".join(d.text for d in differences)
+        expected, actual = _stale_values(differences)
+        return doc_finding(
+            "doc-stale",
+            doc.name,
+            expected,
+            actual,
+            f"{doc.name} is out of date: {said}.",
+            path=self.docs.path(doc.name),
+            line=min(d.line for d in differences),
+            about=", ".join(r.name for r in refs),
+        )
 
     # --- the status of one object ----------------------------------------------------------
 
     def object_docs(self, ref: ObjectRef, doc: str | bool) -> ObjectDocs:
-        files = tuple(f.name for f in self.claims.get(ref, ()))
+        files = tuple(f.name for f in self.pages_of.get(ref, ()))
         declared_missing = (isinstance(doc, str) and self.docs.file(doc) is None) or (doc is True and not files)
         if declared_missing:
             name = doc if isinstance(doc, str) else f"NN-{ref.name}.md"
             said = f"doc: {doc}" if isinstance(doc, str) else "doc: true"
-            where = self.docs.folder if self.docs.exists else f"{self.docs.folder} (which does not exist)"
-            self.add(
-                "doc-missing",
-                ref.name,
-                name,
-                None,
-                f"The inventory says {ref.kind} {ref.name} is documented ({said}), but {where} has no {name}.",
-                ref,
-            )
+            where = f"{self.docs.folder} has no {name}" if self.docs.exists else f"there is no {name}"
+            message = f"The inventory says {ref.kind} {ref.name} is documented ({said}), but {where}."
+            self.add(doc_finding("doc-missing", ref.name, name, "absent", message, about=ref.name), ref)
             state = "missing"
         elif not files:
             state = "undocumented"
@@ -242,45 +313,63 @@ class _Comparison:
         return ObjectDocs(ref, self.groups.get(ref), files, state, tuple(sorted(self.notes.get(ref, ()))))
 
 
+def _with(status: PageStatus, **changes) -> PageStatus:
+    return replace(status, **changes)
+
+
 def _groups(inventory: Inventory) -> list[tuple[ObjectRef, str | None]]:
     tables = [(ObjectRef("table", table_name(inventory, t.schema, t.name)), t.group) for t in inventory.tables]
     return tables + [(ObjectRef("bucket", b.id), b.group) for b in inventory.buckets]
 
 
-def _stale_table(claims: DocClaims, table: LiveTable) -> tuple[int, int, str] | None:
-    """(what the doc says, what the table has, why) when the doc's columns or count are out of date."""
-    live = [c.name for c in table.columns]
-    new = [c for c in live if c not in claims.columns] if "columns" in claims.stated else []
-    gone = [c for c in claims.columns if c not in live]
-    said = claims.column_count if "column_count" in claims.stated else len(claims.columns)
-    if not (new or gone or said != len(live)):
-        return None
-    why = f"{table.name} has {plural(len(live), 'column')}, the doc says {said}"
-    why += f"; the doc leaves out {', '.join(new)}" if new else ""
-    why += f"; the doc lists {', '.join(gone)}, which the table no longer has" if gone else ""
-    return said, len(live), why
+def _table_differences(reading: Reading, table: LiveTable) -> list[Difference]:
+    """What the page says of the table's columns that the table contradicts: only what it states."""
+    ref, live = reading.ref, list(table.column_names)
+    has = plural(len(live), "column")
+    wrong_counts = [s for s in reading.of("column_count") if s.value != len(live)]
+    said = plural(wrong_counts[0].value, "column") if wrong_counts else "the columns listed"
+    found = [
+        Difference(ref, f"{ref.name} has {has}, the page says {s.value} (line {s.line})", s.line, said, has)
+        for s in wrong_counts
+    ]
+    listed = reading.columns
+    live_folded = {name.casefold() for name in live}
+    gone = [(name, line) for name, line in listed.items() if name not in live_folded]
+    new = [name for name in live if name.casefold() not in listed] if reading.complete else []
+    changes = ([f"new: {', '.join(new)}"] if new else []) + ([f"gone: {', '.join(n for n, _ in gone)}"] if gone else [])
+    now = has + (f" ({'; '.join(changes)})" if changes else "")
+    if gone:
+        names = ", ".join(f"{name} (line {line})" for name, line in gone)
+        found.append(Difference(ref, f"it lists {names}, which {ref.name} does not have", gone[0][1], said, now))
+    if new:
+        first = reading.of("columns")[0].line
+        text = f"its column list (line {first}) leaves out {', '.join(new)}"
+        found.append(Difference(ref, text, first, said, now))
+    return [replace(d, now=now) for d in found]
 
 
-def _stale_bucket(claims: DocClaims, bucket: LiveBucket) -> tuple[dict, dict, str] | None:
-    """(what the doc says, what the bucket is, why) for the settings the doc states that no longer hold:
-    the first two as {setting: raw value}."""
-    said: dict[str, object] = {}
-    now: dict[str, object] = {}
-    why: list[str] = []
-    if "public" in claims.stated and claims.public != bucket.public:
-        said["public"], now["public"] = claims.public, bucket.public
-        why.append(f"{bucket.id} is {visibility(bucket.public)}, the doc says {visibility(claims.public)}")
-    if "file_size_limit" in claims.stated and claims.file_size_limit != bucket.file_size_limit:
-        said["file_size_limit"], now["file_size_limit"] = claims.file_size_limit, bucket.file_size_limit
-        limits = format_size(bucket.file_size_limit), format_size(claims.file_size_limit)
-        why.append(f"{bucket.id} allows {limits[0]} per file, the doc says {limits[1]}")
-    if "allowed_mime_types" in claims.stated and claims.allowed_mime_types != bucket.allowed_mime_types:
-        said["allowed_mime_types"] = list(claims.allowed_mime_types or [])
-        now["allowed_mime_types"] = list(bucket.allowed_mime_types or [])
-        why.append(
-            f"{bucket.id} allows {mime_list(bucket.allowed_mime_types)}, "
-            f"the doc says {mime_list(claims.allowed_mime_types)}"
-        )
-    if not said:
-        return None
-    return said, now, "; ".join(why)
+def _bucket_differences(reading: Reading, bucket: LiveBucket) -> list[Difference]:
+    found = []
+    for statement in reading.of("public"):
+        if statement.value != bucket.public:
+            said, now = visibility(statement.value), visibility(bucket.public)
+            text = f"{bucket.id} is {now}, the page says {said} (line {statement.line})"
+            found.append(Difference(reading.ref, text, statement.line, said, now))
+    for statement in reading.of("file_size_limit"):
+        if statement.value != bucket.file_size_limit:
+            said, now = format_size(statement.value), format_size(bucket.file_size_limit)
+            text = f"{bucket.id} allows {now} per file, the page says {said} (line {statement.line})"
+            found.append(Difference(reading.ref, text, statement.line, said, now))
+    for statement in reading.of("allowed_mime_types"):
+        if statement.value != bucket.allowed_mime_types:
+            said, now = mime_list(statement.value), mime_list(bucket.allowed_mime_types)
+            text = f"{bucket.id} allows {now}, the page says {said} (line {statement.line})"
+            found.append(Difference(reading.ref, text, statement.line, said, now))
+    return found
+
+
+def _stale_values(differences: tuple[Difference, ...]) -> tuple[str, str]:
+    """Short `expected` and `actual` for the finding (the message has every detail)."""
+    said = list(dict.fromkeys(d.said for d in differences))
+    now = list(dict.fromkeys(d.now for d in differences))
+    return "; ".join(said), "; ".join(now)

@@ -6,6 +6,13 @@ from auditor.model import Finding, Rule, Severity
 
 DOC_RULES = (
     Rule(
+        "doc-folder-missing",
+        Severity.ERROR,
+        "doc",
+        "Correct docs.folder in inventory.yaml if the pages live elsewhere; else create the folder and write "
+        "the pages (auditor docs scaffold drafts them).",
+    ),
+    Rule(
         "doc-missing",
         Severity.ERROR,
         "doc",
@@ -45,12 +52,31 @@ DOC_RULES = (
         "doc-stale",
         Severity.WARNING,
         "doc",
-        "Update the doc to match the database (auditor docs scaffold --env NAME refreshes generated sections).",
+        "Update the page to match the database (auditor docs scaffold --env NAME rewrites generated sections; "
+        "auditor docs status --explain PAGE shows what was read where).",
+    ),
+    Rule(
+        "doc-unreadable",
+        Severity.WARNING,
+        "doc",
+        "Make the page a regular file inside the docs folder, under 1 MiB, or move it out of the folder.",
     ),
 )
 _BY_CODE = {rule.code: rule for rule in DOC_RULES}
 
 
-def doc_finding(code: str, name: str, expected: object, actual: object, message: str) -> Finding:
+def doc_finding(
+    code: str,
+    name: str,
+    expected: object,
+    actual: object,
+    message: str,
+    path: str | None = None,
+    line: int | None = None,
+    about: str | None = None,
+) -> Finding:
+    """`path`: the page as reports show it; `line`: the line the finding is about; `about`: the object(s)."""
     rule = _BY_CODE[code]
-    return Finding(code, rule.severity, rule.kind, name, expected, actual, message, rule.hint, rule.tags)
+    return Finding(
+        code, rule.severity, rule.kind, name, expected, actual, message, rule.hint, rule.tags, path, line, about
+    )

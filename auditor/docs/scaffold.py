@@ -14,6 +14,7 @@ from auditor.docs import generated
 from auditor.docs.compare import docs_status
 from auditor.docs.scan import object_refs, split_name, table_name
 from auditor.docs.tree import DocsTree, ObjectRef
+from auditor.errors import UsageError
 from auditor.model import BucketSpec, Catalog, Inventory, TableSpec
 from auditor.reports import write_atomically
 
@@ -36,6 +37,7 @@ class Skipped:
 class ScaffoldPlan:
     writes: tuple[DocWrite, ...]
     skipped: tuple[Skipped, ...]
+    left_out: tuple[tuple[str, int], ...] = ()  # (why, how many) objects without a page not drafted unless --all
 
     @property
     def changes(self) -> tuple[DocWrite, ...]:
@@ -48,23 +50,30 @@ def plan_scaffold(
     texts: Mapping[str, str],
     catalog: Catalog | None = None,
     *,
-    only_missing: bool = False,
+    all_objects: bool = False,
     present: Collection[str] = (),
     unreadable: Mapping[str, str] | None = None,
 ) -> ScaffoldPlan:
-    """New docs for objects without one (`only_missing`: only those the inventory says are documented)
-    and, with a catalog, refreshed generated sections in the existing docs (`texts`: name -> text).
+    """New pages for the objects the inventory says are documented that have none (`all_objects`:
+    also those it marks `doc: false` or `status: legacy`, whose drafts it would then report), and,
+    with a catalog, refreshed generated sections in the existing pages (`texts`: name -> text).
 
-    A new doc is never planned over a file already in the folder (`present`: every name there);
-    `unreadable` (name -> why) are pages whose sections cannot be refreshed."""
+    A new page is never planned over a file already in the folder (`present`: every name there),
+    nor for an object whose name cannot be a file name there; `unreadable` (name -> why) are
+    pages whose sections cannot be refreshed."""
     sources = _Sources(inventory, catalog)
     status = docs_status(inventory, docs, catalog)
     named = [split_name(doc)[0] for doc in sources.doc.values() if isinstance(doc, str)]
     used = {f.number for f in docs.files if f.number is not None} | {n for n in named if n is not None}
     new: dict[str, list[ObjectRef]] = {}
     skipped: list[Skipped] = []
+    left_out: dict[str, int] = {}
     for entry in status.objects:
-        if entry.files or (only_missing and entry.state != "missing"):
+        if entry.files:
+            continue
+        why = sources.left_out(entry.ref)
+        if why and not all_objects:
+            left_out[why] = left_out.get(why, 0) + 1
             continue
         doc = sources.doc[entry.ref]
         if isinstance(doc, str):
@@ -77,6 +86,10 @@ def plan_scaffold(
         number = next((n for n in range(bounds[0], bounds[1] + 1) if n not in used), None)
         if number is None:
             skipped.append(Skipped(_what(entry.ref), f"no free number left in {bounds[0]:02d}-{bounds[1]:02d}"))
+            continue
+        if not safe_file_name(entry.ref.name):
+            reason = "its name cannot be a file name in the docs folder: name its page with doc: FILE.md"
+            skipped.append(Skipped(_what(entry.ref), reason))
             continue
         used.add(number)
         new[f"{number:02d}-{entry.ref.name}.md"] = [entry.ref]
@@ -104,13 +117,24 @@ def plan_scaffold(
         bodies = {ref: body for ref in refs if (body := sources.live_body(ref)) is not None}
         refreshed = generated.refresh(text, bodies)
         writes.append(DocWrite(name, "unchanged" if refreshed == text else "refresh", refs, refreshed))
-    return ScaffoldPlan(tuple(sorted(writes, key=lambda w: w.name)), tuple(skipped))
+    return ScaffoldPlan(tuple(sorted(writes, key=lambda w: w.name)), tuple(skipped), tuple(left_out.items()))
+
+
+def safe_file_name(name: str) -> bool:
+    """Whether `NN-<name>.md` names a file directly in the docs folder, whatever the platform."""
+    return not (
+        name.startswith(".") or any(c in name for c in "/\\:") or any(ord(c) < 32 or ord(c) == 127 for c in name)
+    )
 
 
 def write_plan(folder: Path, plan: ScaffoldPlan) -> None:
-    """Write the changed docs; a new one only where no file is (never over one made meanwhile)."""
+    """Write the changed pages; a new one only where no file is (never over one made meanwhile),
+    and never anywhere but directly in `folder`."""
     for write in plan.changes:
-        write_atomically(folder / write.name, write.text, what="the doc page", create_only=write.action == "create")
+        target = folder / write.name
+        if target.parent != folder or write.name in ("", ".", ".."):
+            raise UsageError(f"Not writing {write.name!r}: a page is written only directly in {folder}.")
+        write_atomically(target, write.text, what="the doc page", create_only=write.action == "create")
 
 
 def _what(ref: ObjectRef) -> str:
@@ -135,6 +159,13 @@ class _Sources:
         live_tables = (catalog.tables if catalog else None) or ()
         self.live_tables = {table_name(inventory, t.schema, t.name): t for t in live_tables}
         self.live_buckets = {b.id: b for b in (catalog.buckets if catalog else None) or ()}
+
+    def left_out(self, ref: ObjectRef) -> str | None:
+        """Why a page is not drafted for `ref` unless asked (--all): the inventory says it has none, or is legacy."""
+        spec = self.buckets.get(ref.name) if ref.kind == "bucket" else None
+        if spec is not None and spec.status == "legacy":
+            return "legacy buckets"
+        return None if self.doc[ref] else "objects with doc: false"
 
     def range_of(self, ref: ObjectRef) -> tuple[int, int] | None:
         spec = self.tables.get(ref.name) if ref.kind == "table" else self.buckets.get(ref.name)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import replace
 from pathlib import Path
 
-from auditor.docs.claims import find_placeholder, parse_sections
+from auditor.docs.markdown import parse_page
+from auditor.docs.stubs import stub_signs
 from auditor.docs.tree import DocFile, DocLink, DocsTree, ObjectRef
 from auditor.errors import UsageError
 from auditor.model import Inventory
 
 DOC_NAME = re.compile(r"^(\d{2,3})-(.+)\.md$")
-MAX_DOC_BYTES = 1024 * 1024  # a doc page larger than this is read only that far
+MAX_DOC_BYTES = 1024 * 1024  # a page larger than this is reported, not read
 
 
 def docs_path(inventory: Inventory) -> Path | None:
@@ -48,31 +51,68 @@ def scan_docs(inventory: Inventory) -> DocsTree | None:
     files = []
     if folder.is_dir():
         try:
-            paths = sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+            names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".md"))
         except OSError as error:
             raise UsageError(f"Cannot read the docs folder {folder}: {error.strerror}.") from None
-        files = [read_doc(path) for path in paths]
+        files = [doc for name in names if (doc := read_doc(folder, name)) is not None]
     links = _links(inventory, [f.name for f in files])
     files = [replace(f, links=links.get(f.name, ())) for f in files]
     return DocsTree(inventory.docs_folder, folder.is_dir(), tuple(files), inventory.docs_stub_bytes)
 
 
-def read_doc(path: Path) -> DocFile:
+class Unreadable(Exception):
+    """A page that is not read: the message says why (for a finding), `size` what it has."""
+
+    def __init__(self, why: str, size: int = 0):
+        super().__init__(why)
+        self.size = size
+
+
+def read_page_bytes(folder: Path, name: str) -> bytes | None:
+    """The bytes of the page `name`; None for a folder (no page). Raises Unreadable.
+
+    Only regular files are opened, without blocking (a FIFO or a device is reported, never
+    read), and a symlink only when it leads to a file inside the docs folder. A page over
+    MAX_DOC_BYTES is not read at all: half a page would read as a page that leaves things out.
+    """
+    path = folder / name
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_DOC_BYTES)
+        if path.is_symlink():
+            real, inside = os.path.realpath(path), os.path.realpath(folder)
+            if os.path.commonpath([real, inside]) != inside:
+                raise Unreadable(f"a symlink to {os.readlink(path)}, outside the docs folder: not followed")
+            path = Path(real)
+        if path.is_dir():
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as error:
-        raise UsageError(f"Cannot read the doc {path}: {error.strerror}.") from None
-    text = data.decode("utf-8", errors="replace")
-    number, slug = split_name(path.name)
-    return DocFile(
-        name=path.name,
-        number=number,
-        slug=slug,
-        size=path.stat().st_size,
-        placeholder=find_placeholder(text),
-        sections=parse_sections(text),
-    )
+        raise Unreadable(f"cannot be read ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise Unreadable(f"not a regular file ({_file_type(status.st_mode)}): not read")
+        data = handle.read(MAX_DOC_BYTES + 1)
+    if len(data) > MAX_DOC_BYTES:
+        raise Unreadable(f"over {MAX_DOC_BYTES // 1024 // 1024} MiB ({status.st_size} bytes): not read", status.st_size)
+    return data
+
+
+def read_doc(folder: Path, name: str) -> DocFile | None:
+    number, slug = split_name(name)
+    try:
+        data = read_page_bytes(folder, name)
+    except Unreadable as error:
+        return DocFile(name, number, slug, error.size, page=None, unread=str(error))
+    if data is None:
+        return None
+    page = parse_page(data.decode("utf-8", errors="replace"))
+    return DocFile(name, number, slug, len(data), page, signs=stub_signs(page))
+
+
+def _file_type(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    kinds += ((stat.S_ISSOCK, "a socket"),)
+    return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def _links(inventory: Inventory, names: list[str]) -> dict[str, tuple[DocLink, ...]]:

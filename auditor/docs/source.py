@@ -22,22 +22,30 @@ class DocsInputs:
 
 
 def load_docs_inputs(
-    inventory_path: str | os.PathLike[str], environment: str | None = None, environ: Mapping[str, str] = os.environ
+    inventory_path: str | os.PathLike[str],
+    environment: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+    db_url: str | None = None,
 ) -> DocsInputs:
-    """Raise InventoryError, UsageError (no docs folder declared) or SourceUnavailable."""
+    """Raise InventoryError, UsageError (no docs folder declared) or SourceUnavailable.
+
+    The database is read when an environment or a URL is given (offline otherwise)."""
     inventory = load_inventory(inventory_path)
     docs = scan_docs(inventory)
     if docs is None:
         raise UsageError(f"{inventory.path} names no docs folder: add docs: {{folder: docs/database}} to it.")
-    catalog = read_live_catalog(inventory, environment, environ) if environment is not None else None
+    live = environment is not None or bool(db_url)
+    catalog = read_live_catalog(inventory, environment, environ, db_url) if live else None
     return DocsInputs(inventory, docs, catalog)
 
 
-def read_live_catalog(inventory: Inventory, environment: str, environ: Mapping[str, str] = os.environ) -> Catalog:
+def read_live_catalog(
+    inventory: Inventory, environment: str | None, environ: Mapping[str, str] = os.environ, db_url: str | None = None
+) -> Catalog:
     from auditor.api import resolve_database_url
     from auditor.catalog.postgres import read_catalog
 
-    name, url = resolve_database_url(inventory, environment, environ=environ)
+    name, url = resolve_database_url(inventory, environment, db_url, environ=environ)
     return read_catalog(url, inventory.schemas, environment=name)
 
 

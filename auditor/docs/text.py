@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from auditor.docs.compare import STATES, DocsStatus
 from auditor.docs.scaffold import ScaffoldPlan
+from auditor.docs.scan import Unreadable, read_page_bytes
 from auditor.docs.tree import DocsTree
 from auditor.errors import UsageError
 from auditor.model import Inventory
@@ -18,39 +20,118 @@ MAX_DIFF_LINES = 40
 MARKER = b"<!-- auditor:generated:start "
 
 
-def status_text(inventory: Inventory, docs: DocsTree, status: DocsStatus) -> str:
+def terminal_width() -> int:
+    """The terminal's width (COLUMNS wins; 80 when the output is no terminal)."""
+    return max(shutil.get_terminal_size((80, 24)).columns, 40)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width`, broken at spaces, else after a separator (`_ - . / ,`);
+    mid-word only for a word longer than the line with no separator in it."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        while len(word) > width:
+            cut = _cut(word, width)
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    lines.append(current)
+    return lines
+
+
+_SEPARATORS = ("_-/,", ".")  # preferred first: a cut before "md" of a file name reads badly
+
+
+def _cut(word: str, width: int) -> int:
+    """Where to break a word longer than the line: after the last separator that fits."""
+    for separators in _SEPARATORS:
+        cut = max(word.rfind(sep, 1, width) for sep in separators) + 1
+        if cut > 0:
+            return cut
+    return width
+
+
+_LIVE = "add --env NAME or --db-url URL"
+
+
+def hanging(first: str, text: str, width: int) -> list[str]:
+    """`first` then `text` wrapped, the following lines indented under the text."""
+    indent = " " * len(first)
+    return [(first if i == 0 else indent) + line for i, line in enumerate(wrap(text, max(width - len(first), 20)))]
+
+
+def _table(rows: list[tuple[str, ...]], width: int, wrapped: tuple[int, ...]) -> list[str]:
+    """Rows in columns two spaces apart; when too wide, the `wrapped` columns are narrowed and wrap."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    gaps = 2 * (len(widths) - 1)
+    while sum(widths) + gaps > width:
+        widest = max(wrapped, key=lambda i: widths[i])
+        if widths[widest] <= 12:
+            break
+        widths[widest] -= 1
+    lines = []
+    for row in rows:
+        cells = [wrap(cell, widths[i]) if i in wrapped else [cell] for i, cell in enumerate(row)]
+        for depth in range(max(len(c) for c in cells)):
+            parts = [(c[depth] if depth < len(c) else "").ljust(widths[i]) for i, c in enumerate(cells)]
+            lines.append("  ".join(parts).rstrip())
+    return lines
+
+
+def status_text(inventory: Inventory, docs: DocsTree, status: DocsStatus, width: int = 80) -> str:
     total = len(status.objects)
-    lines = [
+    lines = wrap(
         f"Documentation of {inventory.project or inventory.path} in {docs.folder}: {status.documented} of {total} "
         f"tables and buckets documented ({status.coverage:.1f}%)",
-        " · ".join(f"{status.count(state)} {state}" for state in STATES),
-        "",
-    ]
-    rows = [("KIND", "NAME", "DOC", "STATE", "NOTES")]
+        width,
+    )
+    lines += wrap(" · ".join(f"{status.count(state)} {state}" for state in STATES), width)
+    lines.append("")
+    rows = [("KIND", "NAME", "PAGE", "STATE", "NOTES")]
     rows += [(o.ref.kind, o.ref.name, ", ".join(o.files) or "-", o.state, ", ".join(o.rules)) for o in status.objects]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
-    if not docs.exists:
-        lines += ["", f"The docs folder {docs.folder} does not exist."]
+    lines += _table(rows, width, wrapped=(1, 2, 4))
     if not status.live:
-        lines += ["", "Offline: docs were not compared with a database (add --env NAME for the staleness checks)."]
+        offline = f"Offline: pages were not compared with a database ({_LIVE} for the staleness checks)."
+        lines += ["", *wrap(offline, width)]
     if status.findings:
         lines += ["", f"Findings ({len(status.findings)})"]
-        lines += [f"  {f.severity.value:<7}  {f.rule:<15}  {f.message}" for f in status.findings]
+        for finding in status.findings:
+            lines += hanging(f"  {finding.severity.value:<7}  {finding.rule:<18}  ", finding.message, width)
         hints = {f.rule: f.hint for f in status.findings}
-        lines += ["", "How to resolve them"] + [f"  {rule}: {hint}" for rule, hint in sorted(hints.items())]
+        lines += ["", "How to resolve them"]
+        for rule, hint in sorted(hints.items()):
+            lines += hanging(f"  {rule}: ", hint, width)
     return "\n".join(lines) + "\n"
 
 
-def scaffold_text(plan: ScaffoldPlan, folder: Path, *, dry_run: bool, live: bool) -> str:
+def scaffold_text(plan: ScaffoldPlan, folder: Path, *, dry_run: bool, live: bool, width: int = 80) -> str:
     """`folder`: the docs folder as the working directory reaches it (paths printed are usable as typed)."""
     verbs = {"create": "would create" if dry_run else "created", "refresh": "would refresh" if dry_run else "refreshed"}
-    lines = [f"{verbs[w.action]} {folder / w.name} ({', '.join(r.name for r in w.objects)})" for w in plan.changes]
-    lines += [f"skipped {s.what}: {s.reason}" for s in plan.skipped]
+    lines = []
+    for write in plan.changes:
+        objects = ", ".join(r.name for r in write.objects)
+        lines += wrap(f"{verbs[write.action]} {folder / write.name} ({objects})", width)
+    by_reason: dict[str, list[str]] = {}
+    for skipped in plan.skipped:
+        by_reason.setdefault(skipped.reason, []).append(skipped.what)
+    for reason, whats in by_reason.items():
+        lines += hanging("skipped ", f"{', '.join(whats)}: {reason}", width)
+    if plan.left_out:
+        counted = " and ".join(f"{count} {why}" for why, count in plan.left_out)
+        lines += wrap(f"Not drafted: {counted} (--all drafts them too).", width)
     if not live:
-        lines.append("Offline: existing docs are not refreshed (add --env NAME to refresh generated sections).")
+        lines += wrap(f"Offline: existing pages are not refreshed ({_LIVE} to refresh generated sections).", width)
     if not plan.changes:
-        lines.insert(0, "Nothing to write: every doc is up to date.")
+        done = "Nothing to write." if plan.skipped or plan.left_out else "Nothing to write: every page is up to date."
+        lines.insert(0, done)
     return "\n".join(lines) + "\n"
 
 
@@ -59,12 +140,15 @@ def read_texts(folder: Path, docs: DocsTree) -> tuple[dict[str, str], dict[str, 
     and the pages that cannot be read (name -> why), which are left alone."""
     texts, unreadable = {}, {}
     for doc in docs.files:
-        try:
-            data = (folder / doc.name).read_bytes()
-        except OSError as error:
-            unreadable[doc.name] = f"cannot be read ({error.strerror})"
+        if doc.unread is not None:
+            unreadable[doc.name] = f"not read ({doc.unread})"
             continue
-        if MARKER not in data:
+        try:
+            data = read_page_bytes(folder, doc.name)
+        except Unreadable as error:
+            unreadable[doc.name] = f"not read ({error})"
+            continue
+        if data is None or MARKER not in data:
             continue
         try:
             texts[doc.name] = data.decode("utf-8")

@@ -1,45 +1,20 @@
-"""The docs folder as plain immutable data: which files exist and what each one states."""
+"""The docs folder as plain immutable data: which files exist and what each one holds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-STATED_KEYS = ("column_count", "columns", "public", "file_size_limit", "allowed_mime_types")
+from auditor.docs.markdown import Page
+from auditor.docs.stubs import StubSigns
 
 
 @dataclass(frozen=True)
 class ObjectRef:
-    """A table (by its display name, e.g. `profiles` or `auth.users`) or a bucket (by id)."""
+    """An object a page can document, by kind ("table", "bucket"...) and the name findings give
+    it: a table's display name (`profiles`, or `auth.users` outside the default schema), a bucket's id."""
 
-    kind: str  # "table" or "bucket"
+    kind: str
     name: str
-
-
-@dataclass(frozen=True)
-class DocClaims:
-    """What a doc, or part of one, states about its object; `stated` says which fields it states."""
-
-    column_count: int | None = None
-    columns: tuple[str, ...] = ()
-    public: bool | None = None
-    file_size_limit: int | None = None  # None with "file_size_limit" in stated: "no limit"
-    allowed_mime_types: tuple[str, ...] | None = None  # None with the key stated: any type
-    stated: frozenset[str] = frozenset()
-
-    def merged(self, other: DocClaims) -> DocClaims:
-        """These claims, completed by `other` where these state nothing (columns: both, in order)."""
-        values = {key: getattr(self if key in self.stated else other, key) for key in STATED_KEYS}
-        values["columns"] = tuple(dict.fromkeys(self.columns + other.columns))
-        return DocClaims(**values, stated=self.stated | other.stated)
-
-
-@dataclass(frozen=True)
-class DocSection:
-    """A heading (level 0 and "" for the text before the first one) and the claims under it."""
-
-    level: int
-    heading: str
-    claims: DocClaims
 
 
 @dataclass(frozen=True)
@@ -56,8 +31,9 @@ class DocFile:
     number: int | None  # 12; None when the name has no NN- prefix
     slug: str | None  # "profiles"; None when the name is not NN-name.md
     size: int  # bytes
-    placeholder: str | None  # placeholder text found ("TODO", "Coming soon"...), if any
-    sections: tuple[DocSection, ...]
+    page: Page | None  # None: not read (see `unread`)
+    signs: StubSigns | None = None
+    unread: str | None = None  # why the page was not read (a symlink leading out, too large...)
     links: tuple[DocLink, ...] = ()  # from the inventory; empty: the file name says what it documents
 
 
@@ -70,3 +46,7 @@ class DocsTree:
 
     def file(self, name: str) -> DocFile | None:
         return next((f for f in self.files if f.name == name), None)
+
+    def path(self, name: str) -> str:
+        """A page's path as reports show it: relative to the inventory's folder."""
+        return f"{self.folder.rstrip('/')}/{name}"
