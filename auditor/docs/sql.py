@@ -30,6 +30,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _TABLE_PREFIXES = ("or", "replace", "global", "local", "temp", "temporary", "unlogged")
+_ELLIPSES = ("...", "…")
 _CONSTRAINTS = frozenset({"constraint", "check", "unique", "primary", "foreign"})
 
 
@@ -216,6 +217,10 @@ def _element_list(tokens: list[Token], opening: int) -> list[list[Token]]:
 def _elements(elements: list[list[Token]], line_of: _Lines) -> tuple[list[tuple[str, int]], bool, list[str]]:
     columns, complete, notes = [], True, []
     for element in elements:
+        if element and element[0].value in _ELLIPSES:  # `...` for columns left out: read what follows it
+            complete = False
+            notes.append(f"line {line_of(element[0].offset)}: {element[0].value} stands for columns not shown")
+            element = [t for t in element if t.value not in _ELLIPSES]
         if not element:
             continue  # a trailing comma
         first = element[0]
