@@ -89,10 +89,7 @@ def test_like_and_ellipses_make_a_partial_list_and_lines_are_counted(database: s
     (table,) = create_tables(code, first_line=10)
     assert (table.name, table.line, table.complete) == ("t6", 11, False)
     assert table.columns == (("extra", 13), ("last", 15))
-    assert table.notes == (
-        "line 12: LIKE copies the columns of another table",
-        "line 14: ... stands for columns not shown",
-    )
+    assert table.notes == ((12, "LIKE copies the columns of another table"), (14, "... stands for columns not shown"))
 
 
 def test_statements_that_create_no_column_list_are_not_read() -> None:
@@ -112,5 +109,5 @@ def test_text_that_cannot_be_split_into_tokens_is_reported_not_read() -> None:
     reading = read_page(page, ObjectRef("table", "t"))
     assert reading.of("columns") == []
     assert [(s.line, s.why, s.partial) for s in reading.skipped] == [
-        (3, "the SQL cannot be read: a /* comment is not closed", True)
+        (3, "cannot be read (a /* comment is not closed)", True)
     ]

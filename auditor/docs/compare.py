@@ -153,22 +153,22 @@ class _Comparison:
     def documented_by(self, doc: DocFile) -> tuple[list[ObjectRef], str]:
         """The inventory's links, else the object the file name names."""
         if doc.links:
-            named = [f"{link.ref.name}: doc: {doc.name}" for link in doc.links if link.named]
+            named = [link.ref.name for link in doc.links if link.named]
             found = [link.ref.name for link in doc.links if not link.named]
             why = "; ".join(
-                ([f"the inventory names it ({', '.join(named)})"] if named else [])
-                + ([f"doc: true and its file name ({', '.join(found)})"] if found else [])
+                ([f"inventory.yaml says doc: {doc.name} for {', '.join(named)}"] if named else [])
+                + ([f"its file name, and doc: true for {', '.join(found)} in inventory.yaml"] if found else [])
             )
             return [link.ref for link in doc.links], why
         if doc.slug is None:
-            return [], "its name is not NN-name.md: it is about no object"
+            return [], "its name is not NN-name.md"
         if self.is_meta(doc.number):
             return [], f"{doc.number:02d} is in a range no group uses: a meta page"
         ref = self.resolve(doc.slug)
         if ref is None:
-            return [], "its file name names no declared or live object"
-        said = "doc: false" if self.doc_of.get(ref) is False else "not declared"
-        return [ref], f"its file name names {ref.kind} {ref.name} (the inventory: {said})"
+            return [], f"its file name names {doc.slug}, which is neither declared nor live"
+        said = "says doc: false" if self.doc_of.get(ref) is False else "does not declare it"
+        return [ref], f"its file name; inventory.yaml {said}"
 
     def resolve(self, slug: str) -> ObjectRef | None:
         for ref, _ in self.declared:

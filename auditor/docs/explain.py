@@ -26,7 +26,7 @@ def explain_text(docs: DocsTree, status: DocsStatus, name: str, width: int = 80)
     if doc.unread is not None:
         lines += wrap(f"Not read: {doc.unread}.", width)
     objects = ", ".join(f"{r.kind} {r.name}" for r in page.refs) or "no object"
-    lines += hanging("About: ", f"{objects}: {page.why}", width)
+    lines += hanging("About: ", f"{objects} ({page.why})", width)
     if doc.page is not None:
         lines += hanging("Stub: ", f"yes, {page.stub}" if page.stub else "no", width)
     for reading in page.readings:
@@ -45,8 +45,12 @@ def _reading(reading: Reading, width: int) -> list[str]:
     for statement in reading.statements:
         lines += hanging(f"  line {statement.line:<4} ", f"{_said(statement)}, from {statement.source}", width)
     if reading.of("columns"):
-        verdict = "all of its columns" if reading.complete else "not all of its columns: none is said to be left out"
-        lines += hanging("  ", f"The columns read are {verdict}.", width)
+        verdict = (
+            "the complete list of its columns"
+            if reading.complete
+            else "a partial list: a column it leaves out is not held against it"
+        )
+        lines += hanging("  ", f"Read as {verdict}.", width)
     return lines
 
 

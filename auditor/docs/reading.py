@@ -251,6 +251,9 @@ class _Reader:
             names = _column_item(item, lenient=lenient)
             if names:
                 found += [(name, item.line) for name in names]
+                if item.children:
+                    why = f"under {names[0]}: sub-items, not columns"
+                    self.skipped.append(Skip(item.children[0].line, "the items", why))
             elif _PARTIAL_ITEM.search(item.text):
                 partial = True
             else:
@@ -265,7 +268,7 @@ class _Reader:
             return
         if rejected:
             lines = ", ".join(str(i.line) for i in rejected)
-            self.skipped.append(Skip(rejected[0].line, "list items", f"lines {lines} of {where} are no columns"))
+            self.skipped.append(Skip(rejected[0].line, "items", f"on lines {lines} of {where}: not columns"))
         complete = not partial and not rejected and not _subset(self.page.path(block.section))
         self.statements.append(Statement("columns", tuple(found), block.line, where, complete))
 
@@ -304,19 +307,19 @@ class _Reader:
         try:
             tables = create_tables(block.code, block.line + 1)
         except SqlError as error:
-            self.skipped.append(Skip(block.line, "sql", f"the SQL cannot be read: {error}", partial=True))
+            self.skipped.append(Skip(block.line, "the SQL", f"cannot be read ({error})", partial=True))
             return
         for table in tables:
             if not _creates(table.schema, table.name, self.ref):
                 if not self.others:
-                    self.skipped.append(Skip(table.line, "sql", f"CREATE TABLE {table.name}: another table"))
+                    self.skipped.append(Skip(table.line, f"CREATE TABLE {table.name}", "is about another table"))
                 continue
             if self.context(block.section) == "other":
-                why = f"CREATE TABLE {table.name} {self.under(block)}: a section about something else"
-                self.skipped.append(Skip(table.line, "sql", why))
+                why = f"{self.under(block)}: a section about something else"
+                self.skipped.append(Skip(table.line, f"CREATE TABLE {table.name}", why))
                 continue
-            for note in table.notes:
-                self.skipped.append(Skip(table.line, "sql", note))
+            for line, note in table.notes:
+                self.skipped.append(Skip(line, f"CREATE TABLE {table.name}", note))
             where = f"CREATE TABLE {table.name} (line {table.line})"
             self.statements.append(Statement("columns", table.columns, table.line, where, table.complete))
 
@@ -331,7 +334,7 @@ class _Reader:
     # --- bucket settings -------------------------------------------------------------------
 
     def settings(self, block: Block) -> None:
-        where = f"{block.kind} {self.under(block)}"
+        where = f"the {block.kind} {self.under(block)}"
         pairs: list[tuple[Line, str, str]] = []
         for line in block.lines:
             if match := _SETTING.match(line.text):
@@ -353,7 +356,8 @@ class _Reader:
         parsed = _setting_value(field, value)
         if parsed is _UNREAD:
             if field != "public" or _plain(key).lower() != "access":
-                self.skipped.append(Skip(line.number, "setting", f'{where}: "{_plain(key)}: {value}" is not readable'))
+                why = f"in {where}: not a value the auditor reads"
+                self.skipped.append(Skip(line.number, f'"{_plain(key)}: {value}"', why))
             return
         self.statements.append(Statement(field, parsed, line.number, f'{where}: "{_plain(key)}: {value}"'))
 

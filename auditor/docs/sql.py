@@ -48,7 +48,7 @@ class CreateTable:
     line: int  # of CREATE
     columns: tuple[tuple[str, int], ...]  # (name, line)
     complete: bool  # False: an element could not be read, or LIKE copies another table's columns
-    notes: tuple[str, ...]  # what was not read, and why
+    notes: tuple[tuple[int, str], ...]  # (line, what was not read and why)
 
 
 class SqlError(ValueError):
@@ -214,12 +214,14 @@ def _element_list(tokens: list[Token], opening: int) -> list[list[Token]]:
     return elements
 
 
-def _elements(elements: list[list[Token]], line_of: _Lines) -> tuple[list[tuple[str, int]], bool, list[str]]:
+def _elements(
+    elements: list[list[Token]], line_of: _Lines
+) -> tuple[list[tuple[str, int]], bool, list[tuple[int, str]]]:
     columns, complete, notes = [], True, []
     for element in elements:
         if element and element[0].value in _ELLIPSES:  # `...` for columns left out: read what follows it
             complete = False
-            notes.append(f"line {line_of(element[0].offset)}: {element[0].value} stands for columns not shown")
+            notes.append((line_of(element[0].offset), f"{element[0].value} stands for columns not shown"))
             element = [t for t in element if t.value not in _ELLIPSES]
         if not element:
             continue  # a trailing comma
@@ -231,12 +233,12 @@ def _elements(elements: list[list[Token]], line_of: _Lines) -> tuple[list[tuple[
             continue  # a table constraint
         if _is(first, "like"):
             complete = False
-            notes.append(f"line {line_of(first.offset)}: LIKE copies the columns of another table")
+            notes.append((line_of(first.offset), "LIKE copies the columns of another table"))
         elif first.kind in ("word", "quoted"):
             columns.append((first.value, line_of(first.offset)))
         else:
             complete = False
-            notes.append(f"line {line_of(first.offset)}: {first.value!r} is not a column definition")
+            notes.append((line_of(first.offset), f"{first.value!r} is not a column definition"))
     return columns, complete, notes
 
 
