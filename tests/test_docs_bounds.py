@@ -9,9 +9,15 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from auditor.docs.markdown import parse_page
+from auditor.docs.reading import read_page
 from auditor.docs.scaffold import DocWrite, ScaffoldPlan, plan_scaffold, write_plan
 from auditor.docs.scan import MAX_DOC_BYTES, scan_docs
+from auditor.docs.stubs import stub_signs
+from auditor.docs.tree import ObjectRef
 from auditor.errors import UsageError
 from auditor.inventory import load_inventory
 from auditor.model import TableSpec
@@ -94,3 +100,67 @@ def test_write_plan_refuses_a_page_name_that_leaves_the_folder(tmp_path: Path) -
     with pytest.raises(UsageError, match="a page is written only directly in"):
         write_plan(folder, plan)
     assert not (tmp_path / "outside.md").exists()
+
+
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "# ",
+        "## Columns",
+        "### ",
+        "- ",
+        "  - ",
+        "* ",
+        "1. ",
+        "| ",
+        " |",
+        "|---|",
+        "```sql",
+        "```",
+        "~~~",
+        "> ",
+        "---",
+        "<!-- ",
+        " -->",
+        "**",
+        "`",
+        "(",
+        ")",
+        ":",
+        "/",
+        ",",
+        "...",
+        "TODO",
+        "[",
+        "]",
+        "create table t (",
+        "a int,",
+        "id (uuid)",
+        "Public: no",
+        "15 columns",
+        "\n",
+        "\n\n",
+        " ",
+        "x",
+        "é",
+        "\t",
+        "\\",
+        "\r\n",
+        "$$",
+        "'",
+        '"',
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKDOWN_BITS, max_size=60).map("".join))
+def test_any_text_is_read_without_error_and_every_line_is_on_the_page(text: str) -> None:
+    page = parse_page(text)
+    last = text.count("\n") + 1
+    for ref, others in ((ObjectRef("table", "t"), ()), (ObjectRef("bucket", "b"), (ObjectRef("table", "t"),))):
+        reading = read_page(page, ref, others)
+        lines = [s.line for s in reading.statements] + [k.line for k in reading.skipped]
+        lines += [line for s in reading.of("columns") for _, line in s.value]
+        assert all(1 <= line <= last for line in lines), (text, lines)
+    signs = stub_signs(page)
+    assert all(1 <= line.number <= last for line in signs.placeholders)

@@ -353,8 +353,8 @@ def test_an_entry_written_as_an_alias_is_left_for_a_person(ourvidz_db: str, tmp_
 def test_inserts_at_one_place_keep_each_line_with_its_entry(ourvidz_db: str, tmp_path: Path) -> None:
     """A key added to an entry, a gone-marker above the next one and new entries all land at one offset."""
     (tmp_path / "docs").mkdir()
-    for page in ("12-profiles.md", "13-user_roles.md"):
-        (tmp_path / "docs" / page).write_text("# page\n")
+    for page in ("12-profiles.md", "13-user_roles.md"):  # written pages: a stub documents nothing yet
+        (tmp_path / "docs" / page).write_text("# page\n\n" + "What the table holds and who reads it. " * 8)
     path = tmp_path / "inventory.yaml"
     tables = "tables:\n  user_roles:\n    columns: 4\n  gone_table:\n    columns: 1\n  profiles:\n    columns: 7\n"
     path.write_text("version: 1\nproject: OurVidz\ndocs: {folder: docs}\n" + tables + LOCAL)
