@@ -60,6 +60,7 @@ class PageStatus:
     stub: str | None  # why it is a stub
     differences: tuple[Difference, ...]  # with a catalog
     finding: Finding | None
+    unchecked: tuple[ObjectRef, ...] = ()  # with a catalog: objects it does not hold (or could not read)
 
 
 @dataclass(frozen=True)
@@ -214,8 +215,10 @@ class _Comparison:
             message = f"{doc.name} is a stub: {reason}."
             finding = doc_finding("doc-stub", doc.name, "a written page", actual, message, path, line, about)
             return _with(status, stub=reason, finding=self.add(finding, *refs))
-        differences = tuple(d for reading in readings for d in self.differences(reading))
-        status = _with(status, differences=differences)
+        compared = [(reading.ref, self.differences(reading)) for reading in readings]
+        differences = tuple(d for _, found in compared for d in found or ())
+        unchecked = tuple(ref for ref, found in compared if self.live and found is None)
+        status = _with(status, differences=differences, unchecked=unchecked)
         if differences:
             stale = list(dict.fromkeys(d.ref for d in differences))
             return _with(status, finding=self.add(self.stale_finding(doc, differences), *stale))
@@ -265,13 +268,14 @@ class _Comparison:
                 )
         return None
 
-    def differences(self, reading: Reading) -> list[Difference]:
+    def differences(self, reading: Reading) -> list[Difference] | None:
+        """What the database contradicts; None when it holds no such object (or it was not read)."""
         ref = reading.ref
         if ref.kind in COLUMNED_KINDS and self.live_tables is not None and ref.name in self.live_tables:
             return _table_differences(reading, self.live_tables[ref.name])
         if ref.kind == "bucket" and self.live_buckets is not None and ref.name in self.live_buckets:
             return _bucket_differences(reading, self.live_buckets[ref.name])
-        return []
+        return None
 
     def stale_finding(self, doc: DocFile, differences: tuple[Difference, ...]) -> Finding:
         refs = list(dict.fromkeys(d.ref for d in differences))

@@ -75,12 +75,15 @@ def _verdict(page: PageStatus, status: DocsStatus, width: int) -> list[str]:
         pass
     elif not status.live:
         lines += wrap("Against the database: not compared (offline; add --env NAME or --db-url URL).", width)
-    elif page.differences:
-        lines.append("Against the database: out of date")
-        for difference in page.differences:
-            lines += hanging("  ", difference.text, width)
     else:
-        lines += wrap("Against the database: nothing it says is contradicted.", width)
+        if page.unchecked:
+            objects = ", ".join(f"{r.kind} {r.name}" for r in page.unchecked)
+            lines += wrap(f"Against the database: {objects} not compared (not in the database, or not read).", width)
+        if page.differences:
+            lines.append("Against the database: out of date")
+            lines += [line for d in page.differences for line in hanging("  ", d.text, width)]
+        elif len(page.unchecked) < len(page.refs):
+            lines += wrap("Against the database: nothing it says is contradicted.", width)
     finding = page.finding
     if finding is None:
         lines.append("Finding: none")
