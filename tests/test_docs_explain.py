@@ -119,7 +119,7 @@ def test_the_docs_commands_take_db_url(corpus_url: str, tmp_path: Path) -> None:
 def test_explain_says_when_the_database_does_not_hold_the_object(server: str) -> None:
     with pg.fresh_database(server, "auditor_explain_empty") as url:
         pg.execute(url, (files("auditor") / "demo" / "platform.sql").read_text(encoding="utf-8"))
-        result = docs("status", "--db-url", url, "--explain", "10-jobs.md")
+        result = docs("status", "--db-url", url, "--explain", "10-jobs.md", columns=200)
     assert result.stdout.splitlines()[-2:] == [
         "Against the database: table jobs not compared (not in the database, or not read).",
         "Finding: none",
