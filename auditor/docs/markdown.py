@@ -63,6 +63,7 @@ class Block:
     rows: tuple[tuple[Line, ...], ...] = ()  # table: one Line per cell, the header row first
     info: str = ""  # fence: its info string ("sql")
     code: str = ""  # fence: its text
+    code_line: int = 0  # fence: the line its text starts on (after the ``` line; indented code: its first)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,10 @@ class _Builder:
                 line = token.map[0] + 1
                 self.add(Block("table", line, **self.where(), rows=self.table()))
             elif token.type in ("fence", "code_block"):
-                self.add(Block("fence", token.map[0] + 1, **self.where(), info=token.info.strip(), code=token.content))
+                first = token.map[0] + 1
+                code_line = first + 1 if token.type == "fence" else first
+                info = token.info.strip()
+                self.add(Block("fence", first, **self.where(), info=info, code=token.content, code_line=code_line))
                 self.index += 1
             elif token.type == "html_block":
                 self.html(token.content)

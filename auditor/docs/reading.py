@@ -187,7 +187,8 @@ class _Reader:
                 self.settings(block)
             elif columned:
                 self.columns(block)
-        return Reading(self.ref, tuple(self.statements), tuple(self.skipped))
+        by_line = sorted(self.statements, key=lambda s: s.line)
+        return Reading(self.ref, tuple(by_line), tuple(sorted(self.skipped, key=lambda s: s.line)))
 
     # --- where a block sits ----------------------------------------------------------------
 
@@ -294,7 +295,7 @@ class _Reader:
             elif cell.text.strip():
                 partial = True
         if found:
-            where = f'the table {self.under(block)} (header "{block.rows[0][0].text}")'
+            where = f'the table (header "{block.rows[0][0].text}") {self.under(block)}'
             complete = not partial and not _subset(self.page.path(block.section))
             self.statements.append(Statement("columns", tuple(found), block.line, where, complete))
 
@@ -305,7 +306,7 @@ class _Reader:
         if not re.search(r"\bcreate\b", block.code, re.I):
             return
         try:
-            tables = create_tables(block.code, block.line + 1)
+            tables = create_tables(block.code, block.code_line)
         except SqlError as error:
             self.skipped.append(Skip(block.line, "the SQL", f"cannot be read ({error})", partial=True))
             return
