@@ -122,7 +122,7 @@ def test_status_command_prints_table_coverage_and_findings(tmp_path: Path) -> No
     assert rows["user_library"] == ["40-images_videos.md,", "41-user_library.md", "documented", "doc-duplicate"]
     assert rows["avatars"] == ["-", "undocumented"]
     assert "Offline: pages were not compared with a database" in result.stdout
-    assert "doc-orphan          72-feature_flags.md is about feature_flags, which is no table" in result.stdout
+    assert "doc-orphan          72-feature_flags.md is about feature_flags, which is no object" in result.stdout
 
 
 def test_a_clean_docs_folder_exits_0_and_a_missing_folder_is_said_once(tmp_path: Path) -> None:

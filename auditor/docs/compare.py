@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from auditor.docs.reading import COLUMNED_KINDS, Reading, read_page
+from auditor.docs.reading import Reading, read_page
 from auditor.docs.rules import doc_finding
-from auditor.docs.scan import object_refs, table_name
+from auditor.docs.scan import declared_objects, object_refs, table_name
 from auditor.docs.stubs import placeholder_in
 from auditor.docs.tree import DocFile, DocsTree, ObjectRef
-from auditor.model import Catalog, Finding, Inventory, LiveBucket, LiveTable
+from auditor.model import INVENTORIED, Catalog, Finding, Inventory, LiveBucket, LiveTable, display_name
 from auditor.sizes import format_size
 from auditor.wording import mime_list, plural, visibility
 
@@ -107,6 +107,7 @@ class _Comparison:
         buckets = catalog.buckets if catalog is not None else None
         self.live_tables = None if tables is None else {table_name(inventory, t.schema, t.name): t for t in tables}
         self.live_buckets = None if buckets is None else {b.id: b for b in buckets}
+        self.live_refs = _live_refs(inventory, catalog) if catalog is not None else {}
         self.live = catalog is not None
         self.findings: list[Finding] = []
         self.notes: dict[ObjectRef, set[str]] = defaultdict(set)
@@ -175,11 +176,7 @@ class _Comparison:
         for ref, _ in self.declared:
             if ref.name == slug:
                 return ref
-        if self.live_tables is not None and slug in self.live_tables:
-            return ObjectRef("table", slug)
-        if self.live_buckets is not None and slug in self.live_buckets:
-            return ObjectRef("bucket", slug)
-        return None
+        return self.live_refs.get(slug)
 
     def is_meta(self, number: int | None) -> bool:
         """A number in a naming range that no group uses (e.g. 00-09 system and meta docs)."""
@@ -203,8 +200,8 @@ class _Comparison:
             if doc.slug is None or self.is_meta(doc.number):
                 return status
             where = "declared in the inventory or in the database" if self.live else "declared in the inventory"
-            message = f"{doc.name} is about {doc.slug}, which is no table or bucket {where}."
-            finding = doc_finding("doc-orphan", doc.name, "a declared table or bucket", doc.slug, message, path=path)
+            message = f"{doc.name} is about {doc.slug}, which is no object {where}."
+            finding = doc_finding("doc-orphan", doc.name, "a declared object", doc.slug, message, path=path)
             return _with(status, finding=self.add(finding))
         readings = tuple(read_page(doc.page, ref, tuple(r for r in refs if r != ref)) for ref in refs)
         status = _with(status, readings=readings)
@@ -271,8 +268,9 @@ class _Comparison:
     def differences(self, reading: Reading) -> list[Difference] | None:
         """What the database contradicts; None when it holds no such object (or it was not read)."""
         ref = reading.ref
-        if ref.kind in COLUMNED_KINDS and self.live_tables is not None and ref.name in self.live_tables:
-            return _table_differences(reading, self.live_tables[ref.name])
+        table = (self.live_tables or {}).get(ref.name) if ref.kind == "table" else None
+        if table is not None and table.columns_visible:  # columns hidden from the role: not compared
+            return _table_differences(reading, table)
         if ref.kind == "bucket" and self.live_buckets is not None and ref.name in self.live_buckets:
             return _bucket_differences(reading, self.live_buckets[ref.name])
         return None
@@ -322,8 +320,17 @@ def _with(status: PageStatus, **changes) -> PageStatus:
 
 
 def _groups(inventory: Inventory) -> list[tuple[ObjectRef, str | None]]:
-    tables = [(ObjectRef("table", table_name(inventory, t.schema, t.name)), t.group) for t in inventory.tables]
-    return tables + [(ObjectRef("bucket", b.id), b.group) for b in inventory.buckets]
+    return [(ref, spec.group) for ref, spec in declared_objects(inventory)]
+
+
+def _live_refs(inventory: Inventory, catalog: Catalog) -> dict[str, ObjectRef]:
+    """The live objects of every inventoried kind that was read, by the name findings give them."""
+    refs: dict[str, ObjectRef] = {}
+    for kind in INVENTORIED:
+        for live in catalog.live(kind) or ():
+            name = live.id if kind.name == "bucket" else display_name(live.schema, live.name, inventory.default_schema)
+            refs.setdefault(name, ObjectRef(kind.name, name))
+    return refs
 
 
 def _table_differences(reading: Reading, table: LiveTable) -> list[Difference]:

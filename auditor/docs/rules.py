@@ -28,7 +28,7 @@ DOC_RULES = (
         "doc-orphan",
         Severity.WARNING,
         "doc",
-        "The doc is about a table or bucket that is neither declared nor in the database: delete or rename it.",
+        "The page is about an object that is neither declared nor in the database: delete or rename it.",
     ),
     Rule(
         "doc-misnumbered",

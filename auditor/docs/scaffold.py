@@ -12,7 +12,7 @@ from pathlib import Path
 
 from auditor.docs import generated
 from auditor.docs.compare import docs_status
-from auditor.docs.scan import object_refs, split_name, table_name
+from auditor.docs.scan import declared_objects, object_refs, split_name, table_name
 from auditor.docs.tree import DocsTree, ObjectRef
 from auditor.errors import UsageError
 from auditor.model import BucketSpec, Catalog, Inventory, TableSpec
@@ -144,7 +144,7 @@ def _what(ref: ObjectRef) -> str:
 def new_doc(refs: list[ObjectRef], sources: _Sources) -> str:
     from auditor.templating import render_template
 
-    entries = [(ref, sources.description(ref), generated.section(ref, sources.body(ref))) for ref in refs]
+    entries = [(ref, sources.description(ref), sources.section(ref)) for ref in refs]
     return render_template("doc.md.j2", title=" & ".join(r.name for r in refs), entries=entries)
 
 
@@ -153,6 +153,7 @@ class _Sources:
 
     def __init__(self, inventory: Inventory, catalog: Catalog | None):
         self.doc = dict(object_refs(inventory))
+        self.specs = dict(declared_objects(inventory))
         self.tables: dict[str, TableSpec] = {table_name(inventory, t.schema, t.name): t for t in inventory.tables}
         self.buckets: dict[str, BucketSpec] = {b.id: b for b in inventory.buckets}
         self.ranges = {g.key: g.doc_range for g in inventory.groups}
@@ -162,18 +163,20 @@ class _Sources:
 
     def left_out(self, ref: ObjectRef) -> str | None:
         """Why a page is not drafted for `ref` unless asked (--all): the inventory says it has none, or is legacy."""
-        spec = self.buckets.get(ref.name) if ref.kind == "bucket" else None
-        if spec is not None and spec.status == "legacy":
+        if getattr(self.specs[ref], "status", None) == "legacy":
             return "legacy buckets"
         return None if self.doc[ref] else "objects with doc: false"
 
     def range_of(self, ref: ObjectRef) -> tuple[int, int] | None:
-        spec = self.tables.get(ref.name) if ref.kind == "table" else self.buckets.get(ref.name)
-        return self.ranges.get(spec.group) if spec is not None and spec.group else None
+        group = self.specs[ref].group
+        return self.ranges.get(group) if group else None
 
     def description(self, ref: ObjectRef) -> str:
-        spec = self.tables.get(ref.name) if ref.kind == "table" else self.buckets.get(ref.name)
-        return spec.description if spec is not None else ""
+        return self.specs[ref].description
+
+    def section(self, ref: ObjectRef) -> str:
+        """A new page's generated section: tables and buckets have one; other kinds, none yet."""
+        return generated.section(ref, self.body(ref)) if ref.kind in ("table", "bucket") else ""
 
     def body(self, ref: ObjectRef) -> str:
         if ref.kind == "table":

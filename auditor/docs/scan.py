@@ -7,12 +7,13 @@ import re
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from auditor.docs.markdown import parse_page
 from auditor.docs.stubs import stub_signs
 from auditor.docs.tree import DocFile, DocLink, DocsTree, ObjectRef
 from auditor.errors import UsageError
-from auditor.model import Inventory
+from auditor.model import INVENTORIED, Inventory
 
 DOC_NAME = re.compile(r"^(\d{2,3})-(.+)\.md$")
 MAX_DOC_BYTES = 1024 * 1024  # a page larger than this is reported, not read
@@ -25,10 +26,20 @@ def docs_path(inventory: Inventory) -> Path | None:
     return Path(inventory.path).parent / inventory.docs_folder
 
 
+def declared_objects(inventory: Inventory) -> list[tuple[ObjectRef, Any]]:
+    """Every declared object of every inventoried kind (tables, views..., buckets) with its spec,
+    in the order of the kinds, then of the inventory."""
+    default = inventory.default_schema
+    return [
+        (ObjectRef(kind.name, spec.display(default)), spec)
+        for kind in INVENTORIED
+        for spec in inventory.declared(kind) or ()
+    ]
+
+
 def object_refs(inventory: Inventory) -> list[tuple[ObjectRef, str | bool]]:
-    """Every declared table and bucket, with its `doc` value, in inventory order."""
-    tables = [(ObjectRef("table", table_name(inventory, t.schema, t.name)), t.doc) for t in inventory.tables]
-    return tables + [(ObjectRef("bucket", b.id), b.doc) for b in inventory.buckets]
+    """Every declared object with its `doc` value."""
+    return [(ref, spec.doc) for ref, spec in declared_objects(inventory)]
 
 
 def table_name(inventory: Inventory, schema: str, name: str) -> str:

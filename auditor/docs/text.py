@@ -13,7 +13,7 @@ from auditor.docs.scaffold import ScaffoldPlan
 from auditor.docs.scan import Unreadable, read_page_bytes
 from auditor.docs.tree import DocsTree
 from auditor.errors import UsageError
-from auditor.model import Inventory
+from auditor.model import Inventory, kind_named
 from auditor.reports import write_atomically
 
 MAX_DIFF_LINES = 40
@@ -90,7 +90,7 @@ def status_text(inventory: Inventory, docs: DocsTree, status: DocsStatus, width:
     total = len(status.objects)
     lines = wrap(
         f"Documentation of {inventory.project or inventory.path} in {docs.folder}: {status.documented} of {total} "
-        f"tables and buckets documented ({status.coverage:.1f}%)",
+        f"{_kinds(status)} documented ({status.coverage:.1f}%)",
         width,
     )
     lines += wrap(" · ".join(f"{status.count(state)} {state}" for state in STATES), width)
@@ -110,6 +110,14 @@ def status_text(inventory: Inventory, docs: DocsTree, status: DocsStatus, width:
         for rule, hint in sorted(hints.items()):
             lines += hanging(f"  {rule}: ", hint, width)
     return "\n".join(lines) + "\n"
+
+
+def _kinds(status: DocsStatus) -> str:
+    """The kinds of the objects listed, as a phrase: "tables and buckets", "tables, views and buckets"."""
+    names = [kind_named(kind).plural.replace("_", " ") for kind in dict.fromkeys(o.ref.kind for o in status.objects)]
+    if len(names) < 2:
+        return names[0] if names else "objects"
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def scaffold_text(plan: ScaffoldPlan, folder: Path, *, dry_run: bool, live: bool, width: int = 80) -> str:
