@@ -48,7 +48,15 @@ def test_with_a_database_stale_docs_are_found_and_audit_reports_them(ourvidz_db:
     assert (images["expected"], images["actual"]) == ({"file_size_limit": 5 * MB}, {"file_size_limit": 10 * MB})
     messages = stale["20-conversations_messages.md"]
     assert (messages["expected"], messages["actual"]) == (6, 6)  # as many columns, not the same ones
-    assert "the doc leaves out sender; the doc lists role, which the table no longer has" in messages["message"]
+    assert messages["message"] == (
+        "20-conversations_messages.md is out of date: it lists role (line 26), which messages does not have; "
+        "its column list (line 22) leaves out sender."
+    )
+    assert (messages["path"], messages["line"], messages["about"]) == (
+        "docs/database/20-conversations_messages.md",
+        22,
+        "messages",
+    )
 
 
 def test_scaffold_numbers_new_docs_in_their_group_and_is_idempotent(ourvidz_db: str, tmp_path: Path) -> None:

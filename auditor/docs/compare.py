@@ -45,8 +45,8 @@ class Difference:
     ref: ObjectRef
     text: str  # "profiles has 9 columns, the page says 7 (line 19)"
     line: int
-    said: str  # in short, for the finding's `expected` and `actual`: "7 columns", "5MB"
-    now: str
+    said: object  # raw, for the finding's `expected` and `actual`: 7, {"file_size_limit": 5242880}
+    now: object
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class _Comparison:
             if len(files) > 1:
                 names = ", ".join(f.name for f in files)
                 message = f"{len(files)} pages are about {ref.kind} {ref.name}: {names}."
-                self.add(doc_finding("doc-duplicate", ref.name, "one page", names, message, about=ref.name), ref)
+                self.add(doc_finding("doc-duplicate", ref.name, 1, len(files), message), ref)
         objects = tuple(self.object_docs(ref, doc) for ref, doc in self.declared)
         ordered = tuple(sorted(self.findings, key=lambda f: f.sort_key))
         return DocsStatus(objects, ordered, self.live, tuple(pages))
@@ -148,7 +148,7 @@ class _Comparison:
             f"The docs folder {folder} (docs.folder in {self.inventory.path}) does not exist; the inventory says "
             f"{objects} documented there."
         )
-        self.add(doc_finding("doc-folder-missing", folder, "a folder", "absent", message))
+        self.add(doc_finding("doc-folder-missing", folder, folder, None, message))
 
     # --- which objects a page is about -----------------------------------------------------
 
@@ -194,23 +194,23 @@ class _Comparison:
         status = PageStatus(doc, tuple(refs), why, (), None, (), None)
         if doc.unread is not None:
             message = f"{doc.name} is not read: {doc.unread}."
-            finding = doc_finding("doc-unreadable", doc.name, "a page", doc.unread, message, path=path, about=about)
+            finding = doc_finding("doc-unreadable", doc.name, True, False, message, path=path, about=about)
             return _with(status, finding=self.add(finding, *refs))
         if not refs:
             if doc.slug is None or self.is_meta(doc.number):
                 return status
             where = "declared in the inventory or in the database" if self.live else "declared in the inventory"
             message = f"{doc.name} is about {doc.slug}, which is no object {where}."
-            finding = doc_finding("doc-orphan", doc.name, "a declared object", doc.slug, message, path=path)
+            finding = doc_finding("doc-orphan", doc.name, True, False, message, path=path)
             return _with(status, finding=self.add(finding))
         readings = tuple(read_page(doc.page, ref, tuple(r for r in refs if r != ref)) for ref in refs)
         status = _with(status, readings=readings)
         stub = self.stub(doc)
         if stub is not None:
             self.stubs.add(doc.name)
-            reason, actual, line = stub
+            reason, expected, actual, line = stub
             message = f"{doc.name} is a stub: {reason}."
-            finding = doc_finding("doc-stub", doc.name, "a written page", actual, message, path, line, about)
+            finding = doc_finding("doc-stub", doc.name, expected, actual, message, path, line, about)
             return _with(status, stub=reason, finding=self.add(finding, *refs))
         compared = [(reading.ref, self.differences(reading)) for reading in readings]
         differences = tuple(d for _, found in compared for d in found or ())
@@ -223,29 +223,29 @@ class _Comparison:
         if undeclared:
             ref = undeclared[0]
             message = f"{doc.name} documents {ref.kind} {ref.name}, which the inventory says has no page."
-            finding = doc_finding(
-                "doc-undeclared", doc.name, "undocumented", doc.name, message, path=path, about=ref.name
-            )
+            finding = doc_finding("doc-undeclared", doc.name, False, True, message, path=path, about=ref.name)
             return _with(status, finding=self.add(finding, ref))
         finding = self.misnumbered(doc, refs)
         return _with(status, finding=finding and self.add(finding, *refs))
 
-    def stub(self, doc: DocFile) -> tuple[str, str, int | None] | None:
-        """(why, what it has, line) when the page is a stub."""
+    def stub(self, doc: DocFile) -> tuple[str, object, object, int | None] | None:
+        """(why, expected, actual, line) when the page is a stub; the values raw: no placeholder and
+        the one found, no empty heading and those found, or the least size and the size."""
         signs = doc.signs
         if signs is not None and signs.placeholders:
             first = signs.placeholders[0]
             marker = placeholder_in(first.text)
             others = len(signs.placeholders) - 1
             more = f" and {plural(others, 'more placeholder')}" if others else ""
-            return f"it still says {marker!r} (line {first.number}){more}", f"says {marker}", first.number
+            return f"it still says {marker!r} (line {first.number}){more}", None, marker, first.number
         if signs is not None and signs.mostly_empty:
             empty = signs.empty_headings
             names = ", ".join(f'"{h.text}" (line {h.line})' for h in empty[:3]) + (" ..." if len(empty) > 3 else "")
             why = f"{len(empty)} of its {signs.headings} headings have nothing under them: {names}"
-            return why, f"{len(empty)} empty headings", empty[0].line
+            return why, [], [h.text for h in empty], empty[0].line
         if doc.size < self.docs.stub_bytes:
-            return f"it has {doc.size} bytes (a stub is under {self.docs.stub_bytes})", f"{doc.size} bytes", None
+            why = f"it has {doc.size} bytes (a stub is under {self.docs.stub_bytes})"
+            return why, self.docs.stub_bytes, doc.size, None
         return None
 
     def misnumbered(self, doc: DocFile, refs: list[ObjectRef]) -> Finding | None:
@@ -261,7 +261,7 @@ class _Comparison:
                 message = f"{doc.name} documents {ref.kind} {ref.name} of group {group}, whose pages are {span}."
                 path = self.docs.path(doc.name)
                 return doc_finding(
-                    "doc-misnumbered", doc.name, span, f"{doc.number:02d}", message, path=path, about=ref.name
+                    "doc-misnumbered", doc.name, list(bounds), doc.number, message, path=path, about=ref.name
                 )
         return None
 
@@ -302,7 +302,7 @@ class _Comparison:
             said = f"doc: {doc}" if isinstance(doc, str) else "doc: true"
             where = f"{self.docs.folder} has no {name}" if self.docs.exists else f"there is no {name}"
             message = f"The inventory says {ref.kind} {ref.name} is documented ({said}), but {where}."
-            self.add(doc_finding("doc-missing", ref.name, name, "absent", message, about=ref.name), ref)
+            self.add(doc_finding("doc-missing", ref.name, name, None, message), ref)
             state = "missing"
         elif not files:
             state = "undocumented"
@@ -334,53 +334,67 @@ def _live_refs(inventory: Inventory, catalog: Catalog) -> dict[str, ObjectRef]:
 
 
 def _table_differences(reading: Reading, table: LiveTable) -> list[Difference]:
-    """What the page says of the table's columns that the table contradicts: only what it states."""
+    """What the page says of the table's columns that the table contradicts: only what it states.
+
+    Raw values, as findings carry them: the count the page states (else the number of columns
+    it lists) and the table's."""
     ref, live = reading.ref, list(table.column_names)
     has = plural(len(live), "column")
-    wrong_counts = [s for s in reading.of("column_count") if s.value != len(live)]
-    said = plural(wrong_counts[0].value, "column") if wrong_counts else "the columns listed"
+    counts = reading.of("column_count")
+    wrong_counts = [s for s in counts if s.value != len(live)]
+    listed = reading.columns
+    said = (wrong_counts or counts)[0].value if counts else len(listed)
     found = [
-        Difference(ref, f"{ref.name} has {has}, the page says {s.value} (line {s.line})", s.line, said, has)
+        Difference(ref, f"{ref.name} has {has}, the page says {s.value} (line {s.line})", s.line, said, len(live))
         for s in wrong_counts
     ]
-    listed = reading.columns
     live_folded = {name.casefold() for name in live}
     gone = [(name, line) for name, line in listed.items() if name not in live_folded]
-    new = [name for name in live if name.casefold() not in listed] if reading.complete else []
-    changes = ([f"new: {', '.join(new)}"] if new else []) + ([f"gone: {', '.join(n for n, _ in gone)}"] if gone else [])
-    now = has + (f" ({'; '.join(changes)})" if changes else "")
     if gone:
         names = ", ".join(f"{name} (line {line})" for name, line in gone)
-        found.append(Difference(ref, f"it lists {names}, which {ref.name} does not have", gone[0][1], said, now))
+        text = f"it lists {names}, which {ref.name} does not have"
+        found.append(Difference(ref, text, gone[0][1], said, len(live)))
+    new = [name for name in live if name.casefold() not in listed] if reading.complete else []
     if new:
         first = reading.of("columns")[0].line
         text = f"its column list (line {first}) leaves out {', '.join(new)}"
-        found.append(Difference(ref, text, first, said, now))
-    return [replace(d, now=now) for d in found]
-
-
-def _bucket_differences(reading: Reading, bucket: LiveBucket) -> list[Difference]:
-    found = []
-    for statement in reading.of("public"):
-        if statement.value != bucket.public:
-            said, now = visibility(statement.value), visibility(bucket.public)
-            text = f"{bucket.id} is {now}, the page says {said} (line {statement.line})"
-            found.append(Difference(reading.ref, text, statement.line, said, now))
-    for statement in reading.of("file_size_limit"):
-        if statement.value != bucket.file_size_limit:
-            said, now = format_size(statement.value), format_size(bucket.file_size_limit)
-            text = f"{bucket.id} allows {now} per file, the page says {said} (line {statement.line})"
-            found.append(Difference(reading.ref, text, statement.line, said, now))
-    for statement in reading.of("allowed_mime_types"):
-        if statement.value != bucket.allowed_mime_types:
-            said, now = mime_list(statement.value), mime_list(bucket.allowed_mime_types)
-            text = f"{bucket.id} allows {now}, the page says {said} (line {statement.line})"
-            found.append(Difference(reading.ref, text, statement.line, said, now))
+        found.append(Difference(ref, text, first, said, len(live)))
     return found
 
 
-def _stale_values(differences: tuple[Difference, ...]) -> tuple[str, str]:
-    """Short `expected` and `actual` for the finding (the message has every detail)."""
-    said = list(dict.fromkeys(d.said for d in differences))
-    now = list(dict.fromkeys(d.now for d in differences))
-    return "; ".join(said), "; ".join(now)
+def _bucket_differences(reading: Reading, bucket: LiveBucket) -> list[Difference]:
+    """The settings the page states that no longer hold; raw values as {setting: value}."""
+    found = []
+    for statement in reading.statements:
+        now = getattr(bucket, statement.field)
+        if statement.value == now:
+            continue
+        if statement.field == "public":
+            text = f"{bucket.id} is {visibility(now)}, the page says {visibility(statement.value)}"
+        elif statement.field == "file_size_limit":
+            text = f"{bucket.id} allows {format_size(now)} per file, the page says {format_size(statement.value)}"
+        else:
+            text = f"{bucket.id} allows {mime_list(now)}, the page says {mime_list(statement.value)}"
+        said, live = statement.value, now
+        if statement.field == "allowed_mime_types":  # as lists, as JSON has them (any type: [])
+            said, live = list(said or []), list(live or [])
+        text += f" (line {statement.line})"
+        found.append(Difference(reading.ref, text, statement.line, {statement.field: said}, {statement.field: live}))
+    return found
+
+
+def _stale_values(differences: tuple[Difference, ...]) -> tuple[object, object]:
+    """The finding's raw `expected` and `actual`: a table's counts, a bucket's settings that differ;
+    by object name when the page is stale about several."""
+    said: dict[ObjectRef, object] = {}
+    now: dict[ObjectRef, object] = {}
+    for d in differences:
+        if isinstance(d.said, dict):
+            said[d.ref] = {**d.said, **said.get(d.ref, {})}
+            now[d.ref] = {**d.now, **now.get(d.ref, {})}
+        else:
+            said.setdefault(d.ref, d.said)
+            now.setdefault(d.ref, d.now)
+    if len(said) == 1:
+        return next(iter(said.values())), next(iter(now.values()))
+    return {r.name: v for r, v in said.items()}, {r.name: v for r, v in now.items()}
