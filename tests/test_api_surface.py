@@ -341,3 +341,17 @@ def test_ignored_objects_are_counted_not_reported_and_never_hide_a_leak(ourvidz_
     inventory.write_text(text.replace("\ntables:\n", "\ntables:\n  _runner_state: {}\n"))
     result = run_auditor("validate", "-i", str(inventory))
     assert result.returncode == 2 and "declared and ignored (ignore.tables '_*'" in result.stderr
+
+
+def test_the_inventory_document_lists_views_and_functions_with_their_exposures(surface, tmp_path: Path) -> None:
+    url, _ = surface
+    (tmp_path / "docs" / "database").mkdir(parents=True)
+    inventory = snapshot(url, tmp_path, "documented.yaml", "--docs", "docs/database")
+    result = run_auditor("docs", "inventory", "-i", str(inventory), "-o", str(tmp_path / "INVENTORY.md"))
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "INVENTORY.md").read_text()
+    views = text.split("\n## Views\n")[1].split("\n## ")[0]
+    assert "- **definer_view** (exposed to anon, authenticated: to review: as found by auditor snapshot)" in views
+    assert "- **invoker_view**\n" in views
+    assert "\n## Materialized views\n" in text and "\n## Foreign tables\n" in text and "\n## Functions\n" in text
+    assert "### ❌ Functions Without Documentation (4)" in text
