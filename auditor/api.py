@@ -31,7 +31,7 @@ from auditor.model import (
     Report,
     display_name,
 )
-from auditor.wording import plural
+from auditor.wording import did_you_mean, plural
 
 DATABASE_URL_VARIABLE = "AUDITOR_DATABASE_URL"
 DEBUG_VARIABLE = "AUDITOR_DEBUG"
@@ -82,7 +82,8 @@ def check_environment(inventory: Inventory, environment: str) -> None:
     """Raise UsageError, listing the known ones, if the inventory has no such environment."""
     if inventory.environment(environment) is None:
         known = _known(inventory)
-        raise UsageError(f"Unknown environment '{environment}' (environments in {inventory.path}: {known}).")
+        hint = did_you_mean(environment, [e.name for e in inventory.environments])
+        raise UsageError(f"Unknown environment '{environment}' (environments in {inventory.path}: {known}).{hint}")
 
 
 def _known(inventory: Inventory) -> str:

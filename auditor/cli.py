@@ -14,6 +14,7 @@ import sys
 from typing import Annotated, NoReturn
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer >= 0.26 vendors click
 
 from auditor import __version__, exit_codes
 from auditor.commands import audit, demo, docs, snapshot, validate
@@ -25,7 +26,7 @@ app = typer.Typer(
         "(tables, columns, storage buckets) and report every difference.\n\n" + exit_codes.HELP_TEXT
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     # Plain help and usage errors: rich's help formatting imports rich and markdown_it (~70 ms of
     # every `auditor --help` or mistyped option), and the plain text pipes and greps better.
@@ -48,7 +49,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
     """Keep a Supabase project's inventory honest."""
@@ -66,9 +67,12 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        app()
-    except SystemExit as done:
+        code = app(prog_name="auditor", standalone_mode=False)  # usage errors come back to be shown as ours
+    except SystemExit as done:  # completion and its installation exit on their own
         _end_process(done.code)
+    except ClickException as error:
+        _show_usage_error(error)
+        _end_process(error.exit_code)
     except OSError as error:
         if os.environ.get("AUDITOR_DEBUG") or error.errno not in OUTPUT_ERRNOS:
             raise
@@ -77,11 +81,24 @@ def main() -> None:
         if os.environ.get("AUDITOR_DEBUG"):
             raise
         typer.echo(
-            f"internal error: {type(error).__name__}. This is a bug in the auditor; "
+            f"error: internal error: {type(error).__name__}. This is a bug in the auditor; "
             "run again with AUDITOR_DEBUG=1 for the traceback and report it.",
             err=True,
         )
         sys.exit(exit_codes.INTERNAL)
+    _end_process(code)
+
+
+def _show_usage_error(error: ClickException) -> None:
+    """A bad command line, said as every other error is: the usage, where to find help, then
+    `error: ...` (click would write `Error: ...`)."""
+    if isinstance(error, NoArgsIsHelpError):  # `auditor` alone: the help, exit 2
+        error.show()
+        return
+    context = getattr(error, "ctx", None)
+    if context is not None:
+        typer.echo(f"{context.get_usage()}\nTry '{context.command_path} --help' for help.\n", err=True)
+    typer.echo(f"error: {error.format_message()}", err=True)
 
 
 OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
@@ -99,9 +116,9 @@ def _end_process(code: object, output_error: OSError | None = None) -> NoReturn:
     """
     if code is None:
         code = 0
-    elif not isinstance(code, int):  # sys.exit("message"), shown as Python shows it
+    elif not isinstance(code, int):  # sys.exit("message")
         if sys.stderr is not None:
-            print(code, file=sys.stderr)
+            print(f"error: {code}", file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # the descriptor was closed when the process started

@@ -18,6 +18,10 @@ UNREACHABLE = 3
 INTERNAL = 4
 """A bug in the auditor: never mistaken for drift (1) by a CI job."""
 
+FAIL_ON = ("error", "warning", "info", "security", "never")
+"""The choices of `--fail-on` (and `audit.fail_on` in inventory.yaml): the lowest severity whose
+findings make the exit code 1; `security`: only findings tagged security do; `never`: none."""
+
 HELP_TEXT = (
     "Exit codes: 0 no drift at or above --fail-on; 1 drift found; "
     "2 usage or inventory error; 3 database cannot be reached or read; 4 internal error."

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from auditor import exit_codes
 from auditor import yaml_nodes as yn
 from auditor.errors import InventoryError, Problem
 from auditor.model import (
@@ -53,7 +54,9 @@ TOP_KEYS = (
     "storage_policies",
     "ignore",
     "environments",
+    "audit",
 )
+AUDIT_KEYS = ("fail_on",)
 DOCS_KEYS = ("folder", "naming", "stub_bytes")
 GROUP_KEYS = ("title", "docs")
 TABLE_KEYS = ("group", "description", "columns", "doc", "rls", "policies", "exposed_to", "reason")
@@ -156,7 +159,10 @@ def _read_text(path: Path, file: str) -> str:
         if len(data) > MAX_INVENTORY_BYTES:
             raise fail(f"more than the {MAX_INVENTORY_BYTES:,} bytes an inventory may have")
     except FileNotFoundError:
-        raise fail("file not found (use --inventory PATH)") from None
+        raise fail(
+            "file not found. Write one from a database with auditor snapshot --env NAME, "
+            "or name another file with --inventory PATH."
+        ) from None
     except PermissionError:
         raise fail("permission denied reading the file") from None
     except OSError as error:
@@ -333,6 +339,7 @@ class _Validator:
         )
         groups = self.groups(top["groups"][1]) if "groups" in top else ()
         environments = self.environments(top["environments"][1]) if "environments" in top else ()
+        fail_on = self.audit_defaults(top["audit"][1]) if "audit" in top else None
         header = Inventory(
             path=self.file,
             project=project or "",
@@ -345,6 +352,7 @@ class _Validator:
             naming=naming,
             docs_stub_bytes=stub_bytes,
             exposed_schemas=exposed,
+            fail_on=fail_on,
         )
         if on_header is not None and not self.problems:
             on_header(header)
@@ -405,6 +413,18 @@ class _Validator:
                             "remove one of the two",
                         )
                     )
+
+    def audit_defaults(self, node: yn.Node) -> str | None:
+        """The project's defaults for `auditor audit` (an option or its variable wins): `fail_on`."""
+        entries = self.mapping(node, "audit", AUDIT_KEYS) or {}
+        if "fail_on" not in entries:
+            return None
+        value_node = entries["fail_on"][1]
+        value = self.text(value_node, "audit.fail_on")
+        if value is not None and value not in exit_codes.FAIL_ON:
+            self.problem(value_node, "audit.fail_on", _unknown_name("fail_on value", value, set(exit_codes.FAIL_ON)))
+            return None
+        return value
 
     def schemas(self, node: yn.Node) -> tuple[str, ...]:
         items = self.text_list(node, "schemas")

@@ -233,6 +233,7 @@ class Inventory:
     functions: tuple[FunctionSpec, ...] | None = None
     storage_policies: tuple[PolicySpec, ...] | None = None  # policies on storage.objects; None: not checked
     ignore: tuple[IgnoreRule, ...] = ()
+    fail_on: str | None = None  # audit.fail_on: the project's default for --fail-on
 
     @property
     def default_schema(self) -> str:

@@ -19,3 +19,12 @@ def visibility(public: bool | None) -> str:
 def mime_list(types: tuple[str, ...] | None) -> str:
     """The allowed MIME types, or 'any type' when none are set."""
     return ", ".join(types) if types else "any type"
+
+
+def did_you_mean(name: str, known: list[str] | tuple[str, ...]) -> str:
+    """' Did you mean 'prod'?' for a name close to a known one, else ''. (difflib is imported only
+    for a mistyped name.)"""
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" Did you mean '{close[0]}'?" if close else ""

@@ -125,7 +125,11 @@ def fifty_megabytes(tmp_path: Path) -> Path:
 
 
 CASES = [
-    Case("missing file", lambda tmp: tmp / "nope.yaml", "nope.yaml:1:1: file not found (use --inventory PATH)"),
+    Case(
+        "missing file",
+        lambda tmp: tmp / "nope.yaml",
+        "nope.yaml:1:1: file not found. Write one from a database with auditor snapshot --env NAME",
+    ),
     Case("directory", lambda tmp: tmp, ":1:1: is a directory, not an inventory file"),
     Case("empty file", write(b""), "inventory.yaml:1:1: the inventory is empty"),
     Case("only comments", write("# nothing yet\n\n"), "inventory.yaml:1:1: the inventory is empty"),

@@ -12,23 +12,24 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditor import exit_codes
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail, say
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, epilog, fail, say
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
     from auditor.baseline import PreviousReport
     from auditor.model import Report
 
-EPILOG = (
-    "Examples:\n\n"
-    "  auditor audit --env prod\n\n"
-    "  auditor audit --env staging --format markdown --output reports/audit.md\n\n"
-    "  auditor audit --env local --json reports/audit.json --markdown reports/audit.md\n\n"
-    "  auditor audit --all-envs --markdown 'reports/{env}.md'\n\n"
-    "  auditor audit --env prod --baseline last.json --json reports/audit.json --github\n\n"
-    "  AUDITOR_DATABASE_URL=postgresql://... auditor audit --fail-on warning\n\n"
-    + exit_codes.HELP_TEXT
-    + " With several environments the highest code wins."
+EPILOG = epilog(
+    [
+        "auditor audit --env prod",
+        "auditor audit --env staging --format markdown --output reports/audit.md",
+        "auditor audit --env local --json reports/audit.json \\\n    --markdown reports/audit.md",
+        "auditor audit --all-envs --markdown 'reports/{env}.md'",
+        "auditor audit --env prod --baseline last.json \\\n    --json reports/audit.json --github",
+        "AUDITOR_FAIL_ON=security auditor audit --env prod",
+        "AUDITOR_DATABASE_URL=postgresql://... auditor audit --fail-on warning",
+    ],
+    exit_codes.HELP_TEXT + " With several environments the highest code wins.",
 )
 
 ENV_PLACEHOLDER = "{env}"
@@ -73,9 +74,9 @@ def audit(
             show_default=False,
         ),
     ] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = (
-        OutputFormat.terminal
-    ),
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", envvar="AUDITOR_FORMAT", show_envvar=True, help="Report format.")
+    ] = OutputFormat.terminal,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the report to this file instead of stdout ({env} is replaced)."),
@@ -108,11 +109,16 @@ def audit(
         typer.Option("--report-url", help="Where the full report is; named when markdown is shortened to fit GitHub."),
     ] = None,
     fail_on: Annotated[
-        FailOn,
+        FailOn | None,
         typer.Option(
-            "--fail-on", help="Lowest severity that makes the exit code 1; 'security': only security findings do."
+            "--fail-on",
+            envvar="AUDITOR_FAIL_ON",
+            show_envvar=True,
+            help="Lowest severity that makes the exit code 1; 'security': only security findings do. "
+            "Default: audit.fail_on in inventory.yaml, else error.",
+            show_default=False,
         ),
-    ] = FailOn.error,
+    ] = None,
     catalog: Annotated[
         CatalogSource, typer.Option("--catalog", help="Where tables and columns are read from.")
     ] = CatalogSource.pg_catalog,
@@ -190,6 +196,7 @@ def audit(
                     raise  # the error says it all; any other format goes where it was asked, marked failed
                 reports = [failed_report(loaded, name, error, db_url=db_url)]
         reports = [_compare(report, previous) for report in reports]
+        fail_on = fail_on or FailOn(loaded.fail_on or FailOn.error)  # the option or its variable, then the file
         detail = "quiet" if quiet else "verbose" if verbose else "normal"
         outputs = _Outputs(paths, output_format, fail_on.value, report_url, github, detail)
         output_errors = []
@@ -289,11 +296,10 @@ def _emit(report: Report, outputs: _Outputs, *, show: bool) -> None:
     if paths["output"] is not None:
         typer.echo(f"Report written to {target(paths['output'])}", err=True)
     elif show and fmt is OutputFormat.terminal:
-        from rich.console import Console
-
+        from auditor.consoles import console
         from auditor.render.terminal import print_report
 
-        print_report(report, Console(highlight=False), fail_on=outputs.fail_on, detail=outputs.detail)
+        print_report(report, console(), fail_on=outputs.fail_on, detail=outputs.detail)
     elif show:
         sys.stdout.write(text(fmt.value))
     if outputs.github:

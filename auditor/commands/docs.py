@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from auditor import exit_codes
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, epilog, fail
 from auditor.errors import AuditorError
 
 app = typer.Typer(
@@ -38,10 +38,15 @@ DbUrlOption = Annotated[
 
 
 @app.command(
-    epilog="Examples:\n\n  auditor docs status\n\n  auditor docs status --env prod\n\n"
-    "  auditor docs status --env prod --explain 12-profiles.md\n\n"
-    "Exit codes: 0 no documentation finding (with --explain: none on that page); 1 findings; "
-    "2 usage or inventory error; 3 the database cannot be read."
+    epilog=epilog(
+        [
+            "auditor docs status",
+            "auditor docs status --env prod",
+            "auditor docs status --env prod --explain 12-profiles.md",
+        ],
+        "Exit codes: 0 no documentation finding (with --explain: none on that page); 1 findings; "
+        "2 usage or inventory error; 3 the database cannot be read.",
+    )
 )
 def status(
     env: EnvOption = None,
@@ -101,10 +106,11 @@ def _page_name(argument: str, inputs) -> str:
 
 @app.command(
     "inventory",
-    epilog="Examples:\n\n  auditor docs inventory\n\n  auditor docs inventory --check\n\n"
-    "  auditor docs inventory --env prod --output -\n\n"
-    "Exit codes: 0 written, or up to date with --check; 1 --check found a difference; 2 usage or inventory error; "
-    "3 the database cannot be read.",
+    epilog=epilog(
+        ["auditor docs inventory", "auditor docs inventory --check", "auditor docs inventory --env prod --output -"],
+        "Exit codes: 0 written, or up to date with --check; 1 --check found a difference; 2 usage or inventory error; "
+        "3 the database cannot be read.",
+    ),
 )
 def inventory_document(
     env: EnvOption = None,
@@ -147,9 +153,14 @@ def inventory_document(
 
 
 @app.command(
-    epilog="Examples:\n\n  auditor docs scaffold --dry-run\n\n  auditor docs scaffold --env local\n\n"
-    "  auditor docs scaffold --env prod --all\n\n"
-    "Exit codes: 0 done; 2 usage or inventory error; 3 the database cannot be read."
+    epilog=epilog(
+        [
+            "auditor docs scaffold --dry-run",
+            "auditor docs scaffold --env local",
+            "auditor docs scaffold --env prod --all",
+        ],
+        "Exit codes: 0 done; 2 usage or inventory error; 3 the database cannot be read.",
+    )
 )
 def scaffold(
     env: EnvOption = None,

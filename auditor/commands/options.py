@@ -36,3 +36,14 @@ def say(message: str) -> None:
     from auditor.render.layout import for_terminal
 
     typer.echo(for_terminal(message, sys.stderr), err=True)
+
+
+def epilog(examples: list[str], exit_codes: str) -> str:
+    """A command's help epilog: its examples, one per line, then its exit codes.
+
+    The examples are one paragraph marked with click's `\\b`, so they are never rewrapped: a
+    command wrapped mid-line by the help formatter cannot be pasted. An example too long for
+    80 columns continues on the next line after a backslash, as in a shell.
+    """
+    lines = "\n".join(f"  {line}" for example in examples for line in example.split("\n"))
+    return f"Examples:\n\n\b\n{lines}\n\n{exit_codes}"

@@ -8,32 +8,34 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, epilog, fail
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
     from auditor.snapshot import Outcome
 
-SNAPSHOT_EPILOG = (
-    "Examples:\n\n"
-    "  OURVIDZ_PROD_DATABASE_URL=postgresql://... auditor snapshot --env prod --project OurVidz\n\n"
-    "  auditor snapshot --env local --db-url postgresql://postgres@127.0.0.1:54322/postgres --columns\n\n"
-    "  auditor snapshot --env prod --update --dry-run\n\n"
-    "  auditor snapshot --env prod --update --check   # in CI: is inventory.yaml up to date?\n\n"
-    "  auditor snapshot --env prod --update --prune\n\n"
+SNAPSHOT_EPILOG = epilog(
+    [
+        "OURVIDZ_PROD_DATABASE_URL=postgresql://... \\\n    auditor snapshot --env prod --project OurVidz",
+        "auditor snapshot --env local --columns \\\n    --db-url postgresql://postgres@127.0.0.1:54322/postgres",
+        "auditor snapshot --env prod --update --dry-run",
+        "auditor snapshot --env prod --update --check   # in CI: is inventory.yaml up to date?",
+        "auditor snapshot --env prod --update --prune",
+    ],
     "Exit codes: 0 written (or nothing to change); 1 with --check, the file would change; 2 usage "
     "error, e.g. the file exists without --update or --force; 3 the database cannot be reached or "
-    "read; 4 internal error."
+    "read; 4 internal error.",
 )
 
-ACCEPT_EPILOG = (
-    "Examples:\n\n"
-    "  auditor accept column-count profiles --env prod\n\n"
-    "  auditor accept table-undeclared feature_flags --env staging --dry-run\n\n"
-    "  auditor accept bucket-size-limit user-library --env prod\n\n"
-    "  auditor accept function-definer-anon get_leaderboard --env prod --reason 'public leaderboard RPC'\n\n"
+ACCEPT_EPILOG = epilog(
+    [
+        "auditor accept column-count profiles --env prod",
+        "auditor accept table-undeclared feature_flags --env staging --dry-run",
+        "auditor accept bucket-size-limit user-library --env prod",
+        "auditor accept function-definer-anon get_leaderboard --env prod \\\n    --reason 'public leaderboard RPC'",
+    ],
     "Exit codes: 0 accepted; 2 no such finding, or one that editing the inventory cannot resolve; "
-    "3 the database cannot be reached or read; 4 internal error."
+    "3 the database cannot be reached or read; 4 internal error.",
 )
 
 EnvOption = Annotated[
@@ -176,9 +178,15 @@ def accept(
     that entry: a new count, size limit or type; a table or bucket added or removed; an exposure
     declared with its reason. --dry-run prints the diff instead of writing it.
     """
+    from auditor.drift.rules import RULES
     from auditor.snapshot import accept_finding
+    from auditor.wording import did_you_mean
 
     try:
+        if code not in RULES:  # said before the audit connects
+            raise UsageError(
+                f"Unknown rule '{code}' (auditor audit names each finding's rule).{did_you_mean(code, list(RULES))}"
+            )
         outcome = accept_finding(inventory, code, name, environment=env, reason=reason, db_url=db_url)
         _finish(outcome, dry_run=dry_run, stdout=False)
     except AuditorError as error:

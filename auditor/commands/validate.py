@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, fail
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, epilog, fail
 from auditor.errors import AuditorError
 
-EPILOG = (
-    "Examples:\n\n  auditor validate\n\n  auditor validate --inventory path/to/inventory.yaml\n\n"
-    "Exit codes: 0 valid; 2 problems found (each listed with file:line:column)."
+EPILOG = epilog(
+    ["auditor validate", "auditor validate --inventory path/to/inventory.yaml"],
+    "Exit codes: 0 valid; 2 problems found (each listed with file:line:column).",
 )
 
 

@@ -20,7 +20,7 @@ import psycopg
 from psycopg import sql
 from rich.console import Console
 
-from auditor import exit_codes
+from auditor import consoles, exit_codes
 from auditor.api import audit
 from auditor.demo import fixture_sql
 from auditor.embedded import EmbeddedServer, embedded_server, stop_kept_server
@@ -41,7 +41,7 @@ LEFT_OUT_DOC = "60-projects.md"
 
 def run_demo(keep: bool, reports_dir: Path, console: Console) -> int:
     """Run the demo; the audit's exit code (1: the drift is found). `keep` leaves the server running."""
-    status = Console(stderr=True, highlight=False).status("Starting the demo PostgreSQL server")
+    status = consoles.console(stderr=True).status("Starting the demo PostgreSQL server")
     with _inventory_path() as shipped:
         with status, embedded_server(progress=status.update) as server:
             status.update("Loading the OurVidz database and its drift")
@@ -106,7 +106,7 @@ def _write_reports(report: Report, reports_dir: Path) -> None:
     paths = {"markdown": reports_dir / "audit.md", "json": reports_dir / "audit.json"}
     for fmt, path in paths.items():
         write_atomically(path, render(report, fmt))
-    Console(stderr=True, highlight=False).print(f"Reports written to {paths['markdown']} and {paths['json']}")
+    consoles.console(stderr=True).print(f"Reports written to {paths['markdown']} and {paths['json']}")
 
 
 def _print_keep_instructions(server: EmbeddedServer, url: str, inventory: Path, console: Console) -> None:
