@@ -1,18 +1,17 @@
-"""The workflows' steps run exactly as GitHub runs them, against a real database; and the
-`--baseline` and `--github` options on the command line.
+"""The example workflows' audit steps run exactly as GitHub runs them, against a real database;
+and the `--baseline` and `--github` options on the command line.
 
-The step's script is taken from examples/github/inventory-nightly.yml and run by bash the
-way a runner does (`shell: bash`: bash --noprofile --norc -eo pipefail), with the step's
+The workflows audit through the action (action.yml): its steps are run by bash the way a
+runner does (tests/action_runner.py), with the inputs the workflow's `with:` gives, the step's
 environment (its secret given a test URL with a password), GITHUB_OUTPUT and
 GITHUB_STEP_SUMMARY files, in a checkout-like folder holding inventory.yaml and its docs.
-Only the install step is not repeated: the auditor under test is already installed.
+Only the install step is not repeated here: the auditor under test is already installed.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -26,19 +25,12 @@ from auditor.github import annotations, escape_data, escape_property, publish
 from auditor.inventory import load_inventory
 from auditor.render.json import SCHEMA_ID
 from tests import pg
+from tests.action_runner import Job, job_for
 from tests.conftest import INVENTORY, REPO, run_auditor
 from tests.test_render import drifted
-from tests.test_workflows import NIGHTLY, PULL_REQUEST, load, step
+from tests.test_workflows import NIGHTLY, PULL_REQUEST, load
 
 PASSWORD = "s3cret-n1ghtly"
-RUN_URL = "https://github.com/o/r/actions/runs/42"
-CONTEXT = {  # the ${{ }} expressions the audit steps use, as GitHub would fill them
-    "github.server_url": "https://github.com",
-    "github.repository": "o/r",
-    "github.run_id": "42",
-    "github.token": "ghs_test",
-    "github.workflow": "Inventory audit (nightly)",
-}
 DRIFT = """
 create table public.feature_flags (id serial primary key, name text not null);
 drop table public.usage_logs;
@@ -56,82 +48,55 @@ def checkout(tmp_path: Path) -> Path:
     return work
 
 
-def run_step(
-    workflow_path: Path, name: str, work: Path, secrets: dict[str, str], path: str = ""
-) -> subprocess.CompletedProcess:
-    workflow = load(workflow_path)
-    the_step = step(workflow, name)
-
-    def fill(value: str) -> str:
-        def expression(match: re.Match) -> str:
-            key = match.group(1)
-            return secrets[key.removeprefix("secrets.")] if key.startswith("secrets.") else CONTEXT[key]
-
-        return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", expression, str(value))
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_", "GITHUB_"))}
-    env.update({k: fill(v) for k, v in workflow.get("env", {}).items()})
-    env.update({k: fill(v) for k, v in the_step.get("env", {}).items()})
-    env.update(
-        GITHUB_ACTIONS="true",
-        CI="true",
-        GITHUB_WORKSPACE=str(work),
-        GITHUB_OUTPUT=str(work.parent / "github_output"),
-        GITHUB_STEP_SUMMARY=str(work.parent / "step_summary"),
-        PATH=f"{path}{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",  # where pip put `auditor`
-    )
-    script = work.parent / "step.sh"
-    script.write_text(the_step["run"])
-    assert workflow["defaults"]["run"]["shell"] == "bash"
-    return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def outputs(work: Path) -> dict[str, str]:
-    path = work.parent / "github_output"
-    return dict(line.split("=", 1) for line in path.read_text().splitlines()) if path.exists() else {}
+def nightly_job(tmp_path: Path, url: str) -> Job:
+    return job_for(load(NIGHTLY), "Audit", tmp_path, checkout(tmp_path), {"OURVIDZ_PROD_DATABASE_URL": url})
 
 
 def with_password(url: str) -> str:
     return make_conninfo(url, password=PASSWORD)  # the test server trusts local connections
 
 
-def everything_written(work: Path, result: subprocess.CompletedProcess) -> str:
-    files = [p.read_text() for p in work.parent.rglob("*") if p.is_file() and p.name != "step.sh"]
-    return "\n".join([result.stdout, result.stderr, *files])
+def everything_written(job: Job, *results) -> str:
+    files = [p.read_text() for p in job.tmp_path.rglob("*") if p.is_file() and p.name != "step.sh"]
+    return "\n".join([*(r.stdout + r.stderr for r in results), *files])
+
+
+VERDICT_OUTPUTS = {"markdown": "reports/audit.md", "json": "reports/audit.json", "sarif": "reports/audit.sarif"}
 
 
 def test_nightly_step_clean_database(ourvidz_db: str, tmp_path: Path) -> None:
-    work = checkout(tmp_path)
-    result = run_step(NIGHTLY, "Audit", work, {"OURVIDZ_PROD_DATABASE_URL": with_password(ourvidz_db)})
+    job = nightly_job(tmp_path, with_password(ourvidz_db))
+    result = job.run("Audit")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert outputs(work) == {"exit-code": "0", "drift": "false"}
+    assert result.outputs == {
+        "exit-code": "0", "status": "clean", "drift": "false", "findings": "0", "new-findings": "", **VERDICT_OUTPUTS
+    }  # fmt: skip
+    work = job.workspace
     assert json.loads((work / "reports/audit.json").read_text())["status"] == "clean"
     assert sorted(p.name for p in (work / "reports").iterdir()) == ["audit.json", "audit.md", "audit.sarif"]
-    summary = (tmp_path / "step_summary").read_text()
-    assert summary.startswith("## ✅ Inventory audit: No drift")
+    assert job.summary.read_text().startswith("## ✅ Inventory audit: No drift")
     assert "::error" not in result.stdout
-    assert PASSWORD not in everything_written(work, result)
+    verdict = job.run("Verdict")
+    assert verdict.returncode == 0 and "No drift at or above fail-on." in verdict.stdout
+    assert PASSWORD not in everything_written(job, result, verdict)
 
 
 def test_nightly_step_drift_then_baseline(ourvidz_db: str, tmp_path: Path) -> None:
     pg.execute(ourvidz_db, DRIFT)
-    work = checkout(tmp_path)
-    secrets = {"OURVIDZ_PROD_DATABASE_URL": with_password(ourvidz_db)}
-    result = run_step(NIGHTLY, "Audit", work, secrets)
+    job = nightly_job(tmp_path, with_password(ourvidz_db))
+    work = job.workspace
+    result = job.run("Audit")
     assert result.returncode == 0, result.stdout + result.stderr  # drift does not fail the job
-    assert outputs(work) == {"exit-code": "1", "drift": "true"}
     report = json.loads((work / "reports/audit.json").read_text())
+    assert result.outputs == {
+        "exit-code": "1", "status": "drift", "drift": "true", "findings": str(report["summary"]["total"]),
+        "new-findings": "", **VERDICT_OUTPUTS,
+    }  # fmt: skip
     assert report["status"] == "drift" and report["baseline"] is None
     rules = {(f["rule"], f["name"]) for f in report["findings"]}
     assert {("table-missing", "usage_logs"), ("table-undeclared", "feature_flags")} <= rules
     assert ("bucket-visibility", "reference_images") in rules
+    assert job.run("Verdict").returncode == 0
 
     # annotations at the inventory line that declares each object
     inventory = load_inventory(work / "inventory.yaml")
@@ -145,22 +110,23 @@ def test_nightly_step_drift_then_baseline(ourvidz_db: str, tmp_path: Path) -> No
 
     markdown = (work / "reports/audit.md").read_text()
     assert markdown.startswith("## ❌ Inventory audit: Drift found")
-    assert (tmp_path / "step_summary").read_text() == markdown.rstrip("\n") + "\n\n"
+    assert job.summary.read_text() == markdown.rstrip("\n") + "\n\n"
     sarif = json.loads((work / "reports/audit.sarif").read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {f["rule"] for f in report["findings"]}
-    assert PASSWORD not in everything_written(work, result)
+    assert PASSWORD not in everything_written(job, result)
 
-    # the next night: yesterday's JSON report is the baseline (the workflow downloads it)
-    (work / "baseline").mkdir()
-    shutil.move(work / "reports/audit.json", work / "baseline/audit.json")
+    # the next night: yesterday's JSON report is the baseline (the fetch step downloads it)
+    baseline = tmp_path / "runner_temp" / "yesterday.json"
+    shutil.move(work / "reports/audit.json", baseline)
+    job.outputs["baseline"] = {"path": str(baseline)}
     pg.execute(ourvidz_db, "update storage.buckets set public = false where id = 'reference_images';")
     pg.execute(ourvidz_db, "create table public.feature_toggles (id int);")
-    (tmp_path / "github_output").unlink()
-    result = run_step(NIGHTLY, "Audit", work, secrets)
-    assert outputs(work) == {"exit-code": "1", "drift": "true"}
+    result = job.run("Audit")
+    assert result.outputs["exit-code"] == "1" and result.outputs["drift"] == "true"
     report = json.loads((work / "reports/audit.json").read_text())
     changes = {f["name"]: f["change"] for f in report["findings"]}
     assert changes["feature_toggles"] == "new" and changes["usage_logs"] == "unchanged"
+    assert result.outputs["new-findings"] == str(report["baseline"]["new"]) != "0"
     resolved = [(f["rule"], f["name"]) for f in report["baseline"]["resolved"]]
     assert ("bucket-visibility", "reference_images") in resolved
     assert all("reference_images" in name for _, name in resolved)  # and its doc's stale visibility, if checked
@@ -168,22 +134,30 @@ def test_nightly_step_drift_then_baseline(ourvidz_db: str, tmp_path: Path) -> No
 
 
 def test_nightly_step_fails_the_job_when_no_verdict(tmp_path: Path) -> None:
-    work = checkout(tmp_path)
     unreachable = f"postgresql://auditor:{PASSWORD}@127.0.0.1:1/postgres?connect_timeout=2"
-    result = run_step(NIGHTLY, "Audit", work, {"OURVIDZ_PROD_DATABASE_URL": unreachable})
-    assert result.returncode == 3
-    assert outputs(work) == {"exit-code": "3"}  # no drift output: the issue step is skipped
-    assert "::error title=Inventory audit failed::auditor exited with 3" in result.stdout
+    job = nightly_job(tmp_path, unreachable)
+    result = job.run("Audit")
+    assert result.returncode == 0, result.stderr  # the Verdict step fails the job, after upload and comment
+    assert result.outputs == {"exit-code": "3", "status": "failed", **VERDICT_OUTPUTS}  # no drift: no issue step
     assert "::error file=inventory.yaml,title=Inventory audit failed (prod)::Cannot connect" in result.stdout
-    assert json.loads((work / "reports/audit.json").read_text())["status"] == "failed"
-    assert PASSWORD not in everything_written(work, result)
+    assert json.loads((job.workspace / "reports/audit.json").read_text())["status"] == "failed"
+    verdict = job.run("Verdict")
+    assert verdict.returncode == 3
+    assert "::error title=Inventory audit failed::auditor exited with 3" in verdict.stdout
+    assert PASSWORD not in everything_written(job, result, verdict)
 
 
 FAKE_GH = """#!/bin/sh
 # gh as the fetch step uses it: `run list` prints the last run's id, `run download` unpacks its artifact.
 case "$1 $2" in
   "run list") [ -n "$FAKE_RUN_ID" ] && echo "$FAKE_RUN_ID"; exit "${FAKE_GH_EXIT:-0}" ;;
-  "run download") [ -f "$FAKE_ARTIFACT" ] || exit 1; mkdir -p baseline; cp "$FAKE_ARTIFACT" baseline/audit.json ;;
+  "run download")
+    [ -f "$FAKE_ARTIFACT" ] || exit 1
+    while [ "$#" -gt 0 ]; do
+      case "$1" in --dir) dir="$2" ;; --name) [ "$2" = "$FAKE_NAME" ] || exit 1 ;; esac
+      shift
+    done
+    mkdir -p "$dir"; cp "$FAKE_ARTIFACT" "$dir/audit.json" ;;
 esac
 """
 
@@ -194,32 +168,39 @@ esac
         ({}, "No earlier report"),  # the first night
         ({"FAKE_GH_EXIT": "1"}, "No earlier report"),  # gh failed: carry on without a baseline
         ({"FAKE_RUN_ID": "7", "FAKE_ARTIFACT": "/nonexistent"}, "No earlier report"),  # artifact expired
+        ({"FAKE_RUN_ID": "7", "FAKE_ARTIFACT": "ARTIFACT", "FAKE_NAME": "other"}, "No earlier report"),
         ({"FAKE_RUN_ID": "7", "FAKE_ARTIFACT": "ARTIFACT"}, "Baseline: the report of run 7."),
     ],
 )
-def test_nightly_fetch_step_never_fails_the_job(tmp_path: Path, monkeypatch, fake, expected) -> None:
-    work = checkout(tmp_path)
+def test_the_fetch_step_never_fails_the_job(tmp_path: Path, monkeypatch, fake, expected) -> None:
+    job = nightly_job(tmp_path, "unused")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "gh").write_text(FAKE_GH)
     (bin_dir / "gh").chmod(0o755)
     artifact = tmp_path / "artifact.json"
     artifact.write_text('{"version": 1, "findings": []}')
+    monkeypatch.setenv("FAKE_NAME", "inventory-audit-prod")  # the artifact the nightly uploads
     for key, value in fake.items():
         monkeypatch.setenv(key, str(artifact) if value == "ARTIFACT" else value)
-    result = run_step(NIGHTLY, "Fetch the last successful night's report (the baseline)", work, {}, f"{bin_dir}:")
+    result = job.run("Fetch the baseline", f"{bin_dir}:")
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
-    assert (work / "baseline/audit.json").exists() == expected.startswith("Baseline")
+    path = result.outputs.get("path")
+    assert bool(path) == expected.startswith("Baseline")
+    if path:
+        assert Path(path).read_text() == artifact.read_text()
 
 
 def test_pull_request_step_reports_drift_without_failing(ourvidz_db: str, tmp_path: Path) -> None:
     pg.execute(ourvidz_db, DRIFT)
-    work = checkout(tmp_path)
-    result = run_step(PULL_REQUEST, "Audit", work, {"OURVIDZ_PROD_DATABASE_URL": ourvidz_db})
+    job = job_for(load(PULL_REQUEST), "Audit", tmp_path, checkout(tmp_path), {"OURVIDZ_PROD_DATABASE_URL": ourvidz_db})
+    assert job.inputs["comment"] == "true" and job.inputs["artifact"] == "inventory-audit-pr"
+    result = job.run("Audit")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert outputs(work) == {"exit-code": "1"}
-    assert (work / "reports/audit.md").read_text().startswith("## ❌ Inventory audit: Drift found")
+    assert result.outputs["exit-code"] == "1" and result.outputs["drift"] == "true"
+    assert (job.workspace / "reports/audit.md").read_text().startswith("## ❌ Inventory audit: Drift found")
+    assert job.run("Verdict").returncode == 0
 
 
 # --- --baseline and --github on the command line ------------------------------------------

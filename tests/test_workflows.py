@@ -1,14 +1,16 @@
-"""The GitHub workflows in examples/github/: valid YAML, the shape GitHub needs, no secret in a
-script, every `auditor` command line accepted by the real CLI, and their github-script steps
-(tracking issue, sticky comment) run in Node against an in-memory GitHub."""
+"""The GitHub workflows in examples/github/ and the action they use (action.yml): valid for
+actionlint (which also reads the action's inputs and runs shellcheck on the scripts), the shape
+GitHub needs, no secret or expression in a script, and their github-script steps (tracking
+issue, sticky comment) run in Node against an in-memory GitHub. The action's shell steps run
+against a real database in tests/test_ci_integration.py and below."""
 
 from __future__ import annotations
 
 import json
 import re
-import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +19,14 @@ import yaml
 
 from auditor.cli import app
 from auditor.inventory import load_inventory
+from tests import pg
+from tests.action_runner import ACTION, ACTION_USES, action, job_for
 from tests.conftest import INVENTORY, REPO
 
 WORKFLOWS = REPO / "examples" / "github"
 NIGHTLY = WORKFLOWS / "inventory-nightly.yml"
 PULL_REQUEST = WORKFLOWS / "inventory-pull-request.yml"
+TOOLS = Path(sys.executable).parent  # actionlint and shellcheck come with the dev extra
 
 
 def load(path: Path) -> dict:
@@ -32,6 +37,8 @@ def load(path: Path) -> dict:
 
 
 def steps(workflow: dict) -> list[dict]:
+    if "runs" in workflow:  # the action
+        return workflow["runs"]["steps"]
     return [step for job in workflow["jobs"].values() for step in job["steps"]]
 
 
@@ -46,29 +53,52 @@ def scripts(workflow: dict) -> list[str]:
     ]
 
 
-# --- command lines ------------------------------------------------------------------------
+# --- actionlint and shellcheck ---------------------------------------------------------------
 
 
-def auditor_command_lines(script: str) -> list[list[str]]:
-    """The argument lists of every `auditor` command in a bash script, each bash array it
-    expands once empty and once with its assigned value (both must be accepted)."""
-    joined = re.sub(r"\\\n\s*", " ", script)
-    arrays = dict(re.findall(r"^\s*(?:if .*then )?(\w+)=\((.+?)\)", joined, flags=re.M))
-    found = []
-    for line in joined.splitlines():
-        words = shlex.split(line, comments=True)
-        if not words or words[0] != "auditor":
-            continue
-        variants = [[]]
-        for word in words[1:]:
-            expansion = re.fullmatch(r"\$\{(\w+)\[@\]\}", word)
-            if expansion:
-                value = shlex.split(arrays[expansion.group(1)])
-                variants = [v + extra for v in variants for extra in ([], value)]
-            else:
-                variants = [[*v, word] for v in variants]
-        found += variants
-    return found
+def lint(tmp_path: Path, workflows: dict[str, str]) -> subprocess.CompletedProcess:
+    """actionlint on these workflows in a repository holding action.yml, `uses: ./` for the action."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    shutil.copy(ACTION, tmp_path / "action.yml")
+    for name, text in workflows.items():
+        (tmp_path / ".github" / "workflows" / name).write_text(ACTION_USES.sub("./", text))
+    return subprocess.run(
+        [str(TOOLS / "actionlint"), "-shellcheck", str(TOOLS / "shellcheck"), "-no-color"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_actionlint_accepts_the_workflows_and_their_use_of_the_action(tmp_path: Path) -> None:
+    texts = {path.name: path.read_text() for path in (NIGHTLY, PULL_REQUEST)}
+    assert all(ACTION_USES.search(text) for text in texts.values())  # both use the action
+    result = lint(tmp_path / "good", texts)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # and it would catch a mistake: an input the action does not have, a bad expression
+    broken = (
+        texts[NIGHTLY.name]
+        .replace("baseline-workflow:", "baseline-workflw:")
+        .replace("${{ env.AUDIT_ENV }}", "${{ env.AUDIT_ENV }")
+    )
+    result = lint(tmp_path / "bad", {NIGHTLY.name: broken})
+    assert result.returncode == 1
+    assert 'input "baseline-workflw" is not defined in action' in result.stdout
+
+
+def test_shellcheck_accepts_every_script_of_the_action(tmp_path: Path) -> None:
+    for index, script in enumerate(s["run"] for s in action()["runs"]["steps"] if "run" in s):
+        path = tmp_path / f"step{index}.sh"
+        path.write_text(script)
+        result = subprocess.run(
+            [str(TOOLS / "shellcheck"), "--shell=bash", str(path)], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, script + result.stdout
+
+
+# --- the command line -------------------------------------------------------------------------
 
 
 def check_against_cli(args: list[str]) -> None:
@@ -91,14 +121,6 @@ def check_against_cli(args: list[str]) -> None:
             command.make_context(name, rest, parent=context)
 
 
-@pytest.mark.parametrize("path", [NIGHTLY, PULL_REQUEST], ids=lambda p: p.name)
-def test_every_auditor_command_exists_with_its_options(path: Path) -> None:
-    lines = [args for script in scripts(load(path)) for args in auditor_command_lines(script)]
-    assert lines, "no auditor command found"
-    for args in lines:
-        check_against_cli(args)
-
-
 def test_the_checker_rejects_what_the_cli_rejects() -> None:
     from typer import TyperException
 
@@ -106,48 +128,40 @@ def test_the_checker_rejects_what_the_cli_rejects() -> None:
     for bad in (["audit", "--no-such-option"], ["audit", "--format", "pdf"], ["docs", "nope"], ["nope"]):
         with pytest.raises((TyperException, AssertionError)):
             check_against_cli(bad)
-    script = 'a=()\nif x; then a=(--baseline b.json); fi\nauditor audit --env "$E" \\\n  --github "${a[@]}"\n'
-    assert auditor_command_lines(script) == [
-        ["audit", "--env", "$E", "--github"],
-        ["audit", "--env", "$E", "--github", "--baseline", "b.json"],
-    ]
-
-
-def test_the_workflows_run_the_expected_commands() -> None:
-    nightly = [args[:1] for s in scripts(load(NIGHTLY)) for args in auditor_command_lines(s)]
-    assert nightly == [["audit"], ["audit"]]  # with and without the baseline
-    pull_request = {" ".join(args[:2]) for s in scripts(load(PULL_REQUEST)) for args in auditor_command_lines(s)}
-    assert pull_request == {"validate", "docs inventory", "audit --env"}
-    audit = next(a for s in scripts(load(NIGHTLY)) for a in auditor_command_lines(s) if "--baseline" in a)
-    for option in ("--markdown", "--json", "--github", "--report-url", "--fail-on"):
-        assert option in audit
 
 
 # --- shape and hygiene --------------------------------------------------------------------
 
 
-def test_nightly_triggers_permissions_and_artifacts() -> None:
+def test_nightly_triggers_permissions_and_the_action() -> None:
     nightly = load(NIGHTLY)
     assert nightly["on"]["schedule"][0]["cron"] and "workflow_dispatch" in nightly["on"]
     assert nightly["permissions"] == {"contents": "read", "issues": "write", "actions": "read"}
-    upload = step(nightly, "Upload the reports")
-    assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
+    audit = step(nightly, "Audit")
+    assert audit["id"] == "audit" and ACTION_USES.fullmatch(audit["uses"])
+    assert audit["with"]["environment"] == "${{ env.AUDIT_ENV }}"
+    assert audit["with"]["baseline-workflow"] == NIGHTLY.name  # the last successful night of this workflow
     assert step(nightly, "Open, update or close the tracking issue")["if"] == "steps.audit.outputs.drift != ''"
 
 
-def test_pull_request_audits_only_with_the_secret() -> None:
+def test_pull_request_validates_offline_and_audits_only_with_the_secret() -> None:
     workflow = load(PULL_REQUEST)
     assert "pull_request" in workflow["on"]
     assert workflow["permissions"]["pull-requests"] == "write"
+    offline = workflow["jobs"]["offline"]["steps"]
+    assert [s["with"] for s in offline if "uses" in s and ACTION_USES.fullmatch(s["uses"])] == [
+        {"checks": "validate docs"}
+    ]
     audit_job = workflow["jobs"]["audit"]
     assert audit_job["needs"] == "offline"
     assert audit_job["env"]["HAS_DATABASE"] == "${{ secrets.OURVIDZ_PROD_DATABASE_URL != '' }}"
     guarded = [s for s in audit_job["steps"] if s.get("name") != "Skip without a database secret"]
-    for s in guarded[:-1]:
-        assert "env.HAS_DATABASE == 'true'" in s["if"] or "steps.audit.outputs" in s["if"], s
+    assert guarded and all(s["if"] == "env.HAS_DATABASE == 'true'" for s in guarded)
+    audit = step(workflow, "Audit")
+    assert audit["with"]["comment"] is True and audit["with"]["baseline-workflow"] == NIGHTLY.name
 
 
-@pytest.mark.parametrize("path", [NIGHTLY, PULL_REQUEST], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [NIGHTLY, PULL_REQUEST, ACTION], ids=lambda p: p.name)
 def test_secrets_reach_commands_only_through_environment_variables(path: Path) -> None:
     workflow = load(path)
     for script in scripts(workflow):
@@ -158,7 +172,22 @@ def test_secrets_reach_commands_only_through_environment_variables(path: Path) -
                 assert re.fullmatch(r"\$\{\{ secrets\.\w+ \}\}", value)
     for s in steps(workflow):
         if "uses" in s:
-            assert re.fullmatch(r"[\w-]+/[\w/-]+@v\d+", s["uses"]), s["uses"]
+            assert re.fullmatch(r"[\w-]+/[\w/-]+@v\d+", s["uses"]) or ACTION_USES.fullmatch(s["uses"]), s["uses"]
+
+
+def test_the_action_declares_every_input_and_step_output_it_uses() -> None:
+    spec = action()
+    text = ACTION.read_text()
+    used_inputs = set(re.findall(r"inputs\.([\w-]+)", text))
+    assert used_inputs == set(spec["inputs"]), used_inputs ^ set(spec["inputs"])
+    for name in ("environment", "fail-on", "step-summary", "comment", "baseline-workflow", "artifact"):
+        assert name in spec["inputs"]
+    ids = {s["id"] for s in spec["runs"]["steps"] if "id" in s}
+    for reference in re.findall(r"steps\.([\w-]+)\.outputs", text):
+        assert reference in ids
+    assert {o["value"] for o in spec["outputs"].values()} == {
+        f"${{{{ steps.audit.outputs.{name} }}}}" for name in spec["outputs"]
+    }
 
 
 def test_the_secret_names_the_variable_the_inventory_reads() -> None:
@@ -220,16 +249,21 @@ needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node
 
 
 class FakeRepository:
-    """Runs a workflow's github-script body in Node against issues and comments kept in a file."""
+    """Runs a github-script body in Node against issues and comments kept in a file."""
 
-    def __init__(self, tmp_path: Path, workflow: dict, step_name: str):
+    def __init__(self, tmp_path: Path, script: str, env: dict[str, str]):
         self.dir = tmp_path
         self.state_file = tmp_path / "state.json"
         self.state_file.write_text(json.dumps({"issues": [], "comments": [], "labels": [], "next": 1}))
-        (tmp_path / "script.js").write_text(step(workflow, step_name)["with"]["script"])
+        (tmp_path / "script.js").write_text(script)
         (tmp_path / "harness.js").write_text(FAKE_GITHUB)
-        (tmp_path / "reports").mkdir()
-        self.env = {"AUDIT_ENV": workflow["env"]["AUDIT_ENV"], "RUN_URL": "https://github.com/o/r/actions/runs/1"}
+        (tmp_path / "reports").mkdir(exist_ok=True)
+        self.env = {
+            "RUN_URL": "https://github.com/o/r/actions/runs/1",
+            "MARKDOWN": "reports/audit.md",
+            "JSON": "reports/audit.json",
+            **env,
+        }
 
     @property
     def state(self) -> dict:
@@ -259,9 +293,15 @@ class FakeRepository:
         assert result.returncode == 0, result.stderr
 
 
+def nightly_tracking(tmp_path: Path) -> FakeRepository:
+    workflow = load(NIGHTLY)
+    script = step(workflow, "Open, update or close the tracking issue")["with"]["script"]
+    return FakeRepository(tmp_path, script, {"AUDIT_ENV": workflow["env"]["AUDIT_ENV"]})
+
+
 @needs_node
 def test_one_tracking_issue_opened_updated_and_closed(tmp_path: Path) -> None:
-    github = FakeRepository(tmp_path, load(NIGHTLY), "Open, update or close the tracking issue")
+    github = nightly_tracking(tmp_path)
     github.update(
         lambda s: s["issues"].append(
             {"number": 99, "body": "by hand", "labels": ["inventory-drift"], "state": "open", "title": "x"}
@@ -285,7 +325,7 @@ def test_one_tracking_issue_opened_updated_and_closed(tmp_path: Path) -> None:
     github.run("## ✅ night 5", DRIFT="false")
     state = github.state
     assert state["issues"][1]["state"] == "closed" and state["issues"][1]["state_reason"] == "completed"
-    assert state["comments"][-1]["body"].startswith("No drift any more in prod")
+    assert state["comments"][-1]["body"].startswith("No finding any more in prod")
     assert len(state["comments"]) == 2
     assert state["issues"][0] == {
         "number": 99,
@@ -302,14 +342,53 @@ def test_one_tracking_issue_opened_updated_and_closed(tmp_path: Path) -> None:
 
 @needs_node
 def test_one_sticky_pull_request_comment_updated_on_every_push(tmp_path: Path) -> None:
-    github = FakeRepository(tmp_path, load(PULL_REQUEST), "Post or update the pull request comment")
-    human = {"id": 500, "issue_number": 7, "body": "quoting <!-- inventory-auditor -->", "user": {"type": "User"}}
+    script = step(action(), "Post or update the pull request comment")["with"]["script"]
+    github = FakeRepository(tmp_path, script, {"AUDIT_ENV": "prod"})
+    human = {"id": 500, "issue_number": 7, "body": "quoting <!-- inventory-auditor:prod -->", "user": {"type": "User"}}
     github.update(lambda s: s["comments"].append(human))
     for push in range(3):
         github.run(f"## report of push {push}", EXIT_CODE="1")
     comments = github.state["comments"]
     assert comments[0] == human
     assert len(comments) == 2, "the comment was duplicated"
-    assert comments[1]["body"].startswith("<!-- inventory-auditor -->\n## report of push 2")
+    assert comments[1]["body"].startswith("<!-- inventory-auditor:prod -->\n## report of push 2")
     github.run(None, EXIT_CODE="3")
     assert "auditor exited with 3" in github.state["comments"][1]["body"]
+    github.run("## staging", EXIT_CODE="0", AUDIT_ENV="staging")  # another environment: its own comment
+    assert len(github.state["comments"]) == 3
+
+
+WARNINGS_ONLY = "insert into storage.buckets (id, name, public) values ('scratch', 'scratch', false);"
+
+
+@needs_node
+def test_warnings_only_drift_opens_the_tracking_issue_and_only_a_clean_report_closes_it(
+    ourvidz_db: str, tmp_path: Path
+) -> None:
+    """At --fail-on error, a night with warnings only exits 0: the issue still follows the report."""
+    work = tmp_path / "checkout"
+    work.mkdir()
+    shutil.copy(INVENTORY, work / "inventory.yaml")
+    shutil.copytree(REPO / "docs", work / "docs")
+    (tmp_path / "github").mkdir()
+    github = nightly_tracking(tmp_path / "github")
+
+    def night() -> dict[str, str]:
+        job = job_for(load(NIGHTLY), "Audit", tmp_path, work, {"OURVIDZ_PROD_DATABASE_URL": ourvidz_db})
+        outputs = job.run("Audit").outputs
+        assert job.run("Verdict").returncode == 0
+        if outputs["drift"] == "true":
+            github.run((work / "reports/audit.md").read_text(), DRIFT="true")
+        else:
+            github.run(None, DRIFT=outputs["drift"])
+        return outputs
+
+    pg.execute(ourvidz_db, WARNINGS_ONLY)
+    outputs = night()
+    assert outputs["exit-code"] == "0" and outputs["drift"] == "true"  # no error, but a finding
+    (issue,) = github.state["issues"]
+    assert issue["state"] == "open" and "scratch" in issue["body"]
+    pg.execute(ourvidz_db, "delete from storage.buckets where id = 'scratch';")
+    assert night()["drift"] == "false"
+    (issue,) = github.state["issues"]
+    assert issue["state"] == "closed"
