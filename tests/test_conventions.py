@@ -65,7 +65,8 @@ def test_shell_completion_is_offered_and_completes() -> None:
 
     def complete(words: str) -> list[str]:
         line = f"auditor {words}"
-        env = {"_AUDITOR_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(len(line.split()) - 1)}
+        word = len(line.split()) - (0 if line.endswith(" ") else 1)  # the word being completed
+        env = {"_AUDITOR_COMPLETE": "complete_bash", "COMP_WORDS": line, "COMP_CWORD": str(word)}
         result = run_auditor(env=env)
         assert result.returncode == 0, result.stderr
         return result.stdout.split()
@@ -73,6 +74,8 @@ def test_shell_completion_is_offered_and_completes() -> None:
     assert complete("au") == ["audit"]
     assert complete("audit --fail-on s") == ["security"]
     assert "--fail-on" in complete("audit --fa")
+    assert complete("audit --env ") == ["prod", "staging", "local"]  # from inventory.yaml
+    assert complete("docs status -e st") == ["staging"]
 
 
 # --- --fail-on and --format: option, environment variable, inventory.yaml ------------------

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditor import exit_codes
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, epilog, fail, say
+from auditor.commands.options import (
+    DEFAULT_INVENTORY,
+    InventoryOption,
+    complete_environment,
+    epilog,
+    fail,
+    say,
+)
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
@@ -61,7 +68,10 @@ def audit(
     env: Annotated[
         list[str] | None,
         typer.Option(
-            "--env", "-e", help="Environment from inventory.yaml (prod, staging, local...); repeat for several."
+            "--env",
+            "-e",
+            help="Environment from inventory.yaml (prod, staging, local...); repeat for several.",
+            autocompletion=complete_environment,
         ),
     ] = None,
     all_envs: Annotated[bool, typer.Option("--all-envs", help="Audit every environment of the inventory.")] = False,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from auditor import exit_codes
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, epilog, fail
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, complete_environment, epilog, fail
 from auditor.errors import AuditorError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ EnvOption = Annotated[
         "-e",
         help="Also read this environment's database (staleness checks, live figures).",
         show_default=False,
+        autocompletion=complete_environment,
     ),
 ]
 DbUrlOption = Annotated[

@@ -24,6 +24,18 @@ InventoryOption = Annotated[
 DEFAULT_INVENTORY = Path("inventory.yaml")
 
 
+def complete_environment(context: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of --env: the environments of the inventory (--inventory's, if given first)."""
+    from auditor.inventory import load_inventory
+
+    path = context.params.get("inventory") or context.params.get("output") or DEFAULT_INVENTORY
+    try:
+        names = [environment.name for environment in load_inventory(path).environments]
+    except AuditorError:  # no inventory, or an invalid one: nothing to offer
+        return []
+    return [name for name in names if name.startswith(incomplete)]
+
+
 def fail(error: AuditorError) -> typer.Exit:
     """Print the error's message (never a traceback) and return the Exit to raise."""
     say(f"error: {error}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, epilog, fail
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, complete_environment, epilog, fail
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
@@ -39,7 +39,13 @@ ACCEPT_EPILOG = epilog(
 )
 
 EnvOption = Annotated[
-    str, typer.Option("--env", "-e", help="Environment name (written into, or read from, the inventory).")
+    str,
+    typer.Option(
+        "--env",
+        "-e",
+        help="Environment name (written into, or read from, the inventory).",
+        autocompletion=complete_environment,
+    ),
 ]
 DbUrlOption = Annotated[
     str | None,
