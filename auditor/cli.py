@@ -68,7 +68,7 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
     try:
         code = app(prog_name="auditor", standalone_mode=False)  # usage errors come back to be shown as ours
-    except SystemExit as done:  # completion and its installation exit on their own
+    except SystemExit as done:  # completion, a closed pipe, SIGTERM (143), sys.exit in a command
         _end_process(done.code)
     except ClickException as error:
         _show_usage_error(error)
