@@ -19,7 +19,7 @@ SNAPSHOT_EPILOG = epilog(
         "OURVIDZ_PROD_DATABASE_URL=postgresql://... \\\n    auditor snapshot --env prod --project OurVidz",
         "auditor snapshot --env local --columns \\\n    --db-url postgresql://postgres@127.0.0.1:54322/postgres",
         "auditor snapshot --env prod --update --dry-run",
-        "auditor snapshot --env prod --update --check   # in CI: is inventory.yaml up to date?",
+        "auditor snapshot --env prod --update --check  # in CI: up to date?",
         "auditor snapshot --env prod --update --prune",
     ],
     "Exit codes: 0 written (or nothing to change); 1 with --check, the file would change; 2 usage "
