@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from auditor import exit_codes
+from auditor import inventory_schema as shape
 from auditor import yaml_nodes as yn
 from auditor.errors import InventoryError, Problem
 from auditor.model import (
@@ -40,43 +41,19 @@ MAX_INVENTORY_BYTES = 2 * 1024 * 1024
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 
 RELATION_SECTIONS = ("views", "materialized_views", "foreign_tables")
-TOP_KEYS = (
-    "version",
-    "project",
-    "schemas",
-    "exposed_schemas",
-    "docs",
-    "groups",
-    "tables",
-    *RELATION_SECTIONS,
-    "functions",
-    "buckets",
-    "storage_policies",
-    "ignore",
-    "environments",
-    "audit",
-)
-AUDIT_KEYS = ("fail_on",)
-DOCS_KEYS = ("folder", "naming", "stub_bytes")
-GROUP_KEYS = ("title", "docs")
-TABLE_KEYS = ("group", "description", "columns", "doc", "rls", "policies", "exposed_to", "reason")
-RELATION_KEYS = ("group", "description", "doc", "exposed_to", "reason")
+# The keys of each mapping, from the JSON Schema of inventory.yaml (one list of them for both)
+TOP_KEYS = shape.keys(shape.TOP)
+AUDIT_KEYS = shape.keys(shape.AUDIT)
+DOCS_KEYS = shape.keys(shape.DOCS)
+GROUP_KEYS = shape.keys(shape.GROUP)
+TABLE_KEYS = shape.keys(shape.TABLE)
+RELATION_KEYS = shape.keys(shape.RELATION)
 FUNCTION_KEYS = RELATION_KEYS
-POLICY_KEYS = ("command", "roles", "using", "check", "restrictive", "reason")
-BUCKET_KEYS = (
-    "group",
-    "description",
-    "public",
-    "file_size_limit",
-    "allowed_mime_types",
-    "status",
-    "doc",
-    "exposed_to",
-    "reason",
-)
+POLICY_KEYS = shape.keys(shape.POLICY)
+BUCKET_KEYS = shape.keys(shape.BUCKET)
 DENY_ALL = "deny-all"
 BUCKET_CHECKED_KEYS = ("public", "file_size_limit", "allowed_mime_types")
-ENVIRONMENT_KEYS = ("database_url", "supabase_url", "service_key", "description")
+ENVIRONMENT_KEYS = shape.keys(shape.ENVIRONMENT)
 
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 _LITERAL_PASSWORD = re.compile(r"://[^/:@]*:([^@/]+)@\[?([^/:?\s\]]*)")

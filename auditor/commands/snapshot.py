@@ -199,6 +199,19 @@ def accept(
         raise fail(error) from None
 
 
+def _write_schema_beside(inventory: Path) -> None:
+    """The JSON Schema the new file's first line names, for editors; an existing one is kept."""
+    from auditor.inventory_schema import schema_text
+    from auditor.reports import write_atomically
+    from auditor.snapshot.create import SCHEMA_FILE
+
+    path = inventory.parent / SCHEMA_FILE
+    if path.exists():
+        return
+    write_atomically(path, schema_text(), what="the inventory's JSON Schema", create_only=True)
+    typer.echo(f"Wrote {path} (completion and checks in editors; auditor schema -o {path} refreshes it).", err=True)
+
+
 def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
     """Print the new file, or the diff (dry run), or write the file; then say what changed on stderr."""
     for skipped in outcome.skipped:
@@ -212,6 +225,8 @@ def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
         outcome.write()
     if not outcome.old:
         typer.echo(f"{'Would write' if dry_run else 'Wrote'} {outcome.path}.", err=True)
+        if not dry_run:
+            _write_schema_beside(outcome.path)
     elif outcome.new == outcome.old:  # e.g. only findings already marked gone
         typer.echo(outcome.note or f"{outcome.path} is up to date: nothing to change.", err=True)
     elif not outcome.changes:  # a whole new snapshot in place of the file (--force)

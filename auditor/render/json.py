@@ -15,6 +15,13 @@ SCHEMA_RESOURCE = "schemas/report.schema.json"
 """Where the schema is, in the auditor package (a copy is docs/report.schema.json)."""
 
 
+def report_schema_text() -> str:
+    """The report's JSON Schema as the package ships it (`auditor schema report` prints it)."""
+    from importlib.resources import files
+
+    return (files("auditor") / SCHEMA_RESOURCE).read_text(encoding="utf-8")
+
+
 def finding_dict(finding: Finding, change: str | None, columns: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict:
     return {
         "rule": finding.rule,

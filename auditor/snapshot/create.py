@@ -13,6 +13,9 @@ from auditor.model import Catalog
 from auditor.snapshot.entries import SECTIONS, EntryOptions, storage_policies_entries
 from auditor.snapshot.yaml_text import flow_list, scalar
 
+SCHEMA_FILE = "inventory.schema.json"
+"""The JSON Schema a new inventory names for editors (first line), written beside it by `auditor snapshot`."""
+
 
 def environment_variable(project: str, environment: str) -> str:
     """`OURVIDZ_PROD_DATABASE_URL`: the variable an environment's URL is read from."""
@@ -40,6 +43,7 @@ def render_inventory(
     """The text of a new inventory.yaml describing `catalog`: a section for every kind it read
     (tables always: a file without them would declare nothing)."""
     out = [
+        f"# yaml-language-server: $schema={SCHEMA_FILE}\n",
         f"# Inventory of {project}, written by `auditor snapshot --env {environment}` from its database.\n",
         "# Add descriptions, groups and comments freely: `auditor snapshot --update` keeps them.\n",
         "\nversion: 1\n",

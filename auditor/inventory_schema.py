@@ -1,0 +1,190 @@
+"""The shape of inventory.yaml as JSON Schema: for editors (completion, hover, checks as you type),
+and the one place the keys of each mapping are listed. auditor/inventory.py takes its allowed
+keys from here (`keys`), and validates what a schema cannot say: names PostgreSQL can hold,
+duplicates after normalising, groups that exist, exposed schemas that are audited, literal
+secrets. tests/test_inventory_schema.py checks that the two agree on valid and broken files.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from auditor import exit_codes
+from auditor.model import API_ROLES, BUCKET_STATUSES, INVENTORIED, POLICY_COMMANDS
+
+SCHEMA_ID = "urn:supabase-inventory-auditor:inventory:1"
+Schema = dict[str, Any]
+
+TEXT: Schema = {"type": "string", "pattern": r"\S"}
+OPTIONAL_TEXT: Schema = {"type": "string"}
+NAMES: Schema = {"type": "array", "items": TEXT}
+DOC: Schema = {
+    "description": "The documenting page: a file name in the docs folder, true (found by its name, NN-<name>.md) "
+    "or false (none).",
+    "oneOf": [{"type": "boolean"}, {"type": "string", "pattern": r"^[^/\\.][^/\\]*\.md$"}],
+}
+EXPOSED_TO: Schema = {
+    "description": "The API roles meant to reach the object although the security rules question it; needs a reason.",
+    "type": "array",
+    "items": {"enum": list(API_ROLES)},
+    "uniqueItems": True,
+}
+REASON: Schema = {"description": "Why an exposure, deny-all or ignore rule is meant.", **TEXT}
+SIZE: Schema = {
+    "description": "Bytes, or a size like 10MB, 10 MiB, 500KB, 1GB; null: no limit.",
+    "oneOf": [
+        {"type": "null"},
+        {"type": "integer", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*([kKmMgGtT]?[iI]?[bB]|[bB][yY][tT][eE][sS]?)?\s*$"},
+    ],
+}
+RANGE: Schema = {"type": "string", "pattern": r"^\s*\d+\s*-\s*\d+\s*$"}
+
+
+def _mapping(fields: dict[str, Schema], description: str = "", required: tuple[str, ...] = ()) -> Schema:
+    """An object with exactly these keys (null: an empty entry, as `profiles:` alone)."""
+    schema: Schema = {"type": ["object", "null"], "properties": fields, "additionalProperties": False}
+    if required:
+        schema["type"] = "object"
+        schema["required"] = list(required)
+    return {"description": description, **schema} if description else schema
+
+
+def _section(entry: Schema, description: str) -> Schema:
+    """A section of named entries (tables, views, buckets...)."""
+    return {
+        "description": description,
+        "type": ["object", "null"],
+        "additionalProperties": entry,
+    }
+
+
+POLICY = _mapping(
+    {
+        "command": {"enum": list(POLICY_COMMANDS) + [c.upper() for c in POLICY_COMMANDS]},
+        "roles": NAMES,
+        "using": {"description": "The USING expression, as PostgreSQL prints it (pg_policies).", **TEXT},
+        "check": {"description": "The WITH CHECK expression, as PostgreSQL prints it.", **TEXT},
+        "restrictive": {"type": "boolean"},
+        "reason": REASON,
+    },
+    "A row level security policy: its command and roles, optionally its expressions.",
+    required=("command", "roles"),
+)
+POLICIES = _section(POLICY, "Policies by name; checked when declared.")
+COLUMN = {
+    "oneOf": [
+        TEXT,
+        {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": TEXT},
+    ]
+}
+TABLE = _mapping(
+    {
+        "group": TEXT,
+        "description": OPTIONAL_TEXT,
+        "columns": {
+            "description": "The column count, or the columns by name (`- id: uuid`, or a bare name).",
+            "oneOf": [{"type": "integer", "minimum": 0}, {"type": "array", "items": COLUMN}],
+        },
+        "doc": DOC,
+        "rls": {
+            "description": "Row level security: true, false, or deny-all (on, with no policy, on purpose).",
+            "oneOf": [{"type": "boolean"}, {"const": "deny-all"}],
+        },
+        "policies": POLICIES,
+        "exposed_to": EXPOSED_TO,
+        "reason": REASON,
+    }
+)
+RELATION = _mapping(
+    {"group": TEXT, "description": OPTIONAL_TEXT, "doc": DOC, "exposed_to": EXPOSED_TO, "reason": REASON}
+)
+BUCKET = _mapping(
+    {
+        "group": TEXT,
+        "description": OPTIONAL_TEXT,
+        "public": {"type": "boolean"},
+        "file_size_limit": SIZE,
+        "allowed_mime_types": {"type": ["array", "null"], "items": {"type": "string", "pattern": "/"}},
+        "status": {"enum": list(BUCKET_STATUSES)},
+        "doc": DOC,
+        "exposed_to": EXPOSED_TO,
+        "reason": OPTIONAL_TEXT,
+    }
+)
+ENVIRONMENT: Schema = {
+    "type": "object",
+    "properties": {
+        "database_url": {"description": "The connection URL, as ${VARIABLE} references: never a password.", **TEXT},
+        "supabase_url": {"description": "The project's API URL, for the Storage API bucket source.", **TEXT},
+        "service_key": {"description": "A lone ${VARIABLE} holding the service key.", **TEXT},
+        "description": OPTIONAL_TEXT,
+    },
+    "additionalProperties": False,
+    "anyOf": [{"required": ["database_url"]}, {"required": ["supabase_url"]}],
+}
+GROUP = _mapping({"title": TEXT, "docs": RANGE}, required=("title",))
+DOCS = _mapping(
+    {
+        "folder": TEXT,
+        "naming": {"type": "object", "propertyNames": RANGE, "additionalProperties": TEXT},
+        "stub_bytes": {"type": "integer", "minimum": 0},
+    }
+)
+AUDIT = _mapping(
+    {"fail_on": {"description": "The default of --fail-on.", "enum": list(exit_codes.FAIL_ON)}},
+    "Defaults of `auditor audit` for this project (an option or its variable wins).",
+)
+IGNORE = _mapping(
+    {
+        kind.plural: {"type": ["object", "null"], "additionalProperties": REASON, "description": "pattern: reason"}
+        for kind in INVENTORIED
+    },
+    "Objects the team does not own, by name pattern (*, ?, [...]), each with its reason.",
+)
+
+TOP: dict[str, Schema] = {
+    "version": {"const": 1},
+    "project": TEXT,
+    "schemas": {**NAMES, "minItems": 1, "description": "The audited schemas; the first is the default."},
+    "exposed_schemas": {**NAMES, "description": "The schemas the Data API serves (default [public])."},
+    "docs": DOCS,
+    "groups": _section(GROUP, "Groups by key: a title, and the doc number range of their pages."),
+    "tables": _section(TABLE, "Tables by name (`auth.users` outside the default schema)."),
+    "views": _section(RELATION, "Views by name; inventoried once the section is here."),
+    "materialized_views": _section(RELATION, "Materialized views by name."),
+    "foreign_tables": _section(RELATION, "Foreign tables by name."),
+    "functions": _section(RELATION, "Functions by name, `name(arguments)` for one overload of several."),
+    "buckets": _section(BUCKET, "Storage buckets by id."),
+    "storage_policies": POLICIES,
+    "ignore": IGNORE,
+    "environments": _section(ENVIRONMENT, "Environments by name."),
+    "audit": AUDIT,
+}
+
+
+def keys(mapping: Schema | dict[str, Schema]) -> tuple[str, ...]:
+    """The keys a mapping of the schema allows, in the schema's order (for the validator)."""
+    return tuple(mapping.get("properties", mapping))
+
+
+@cache
+def inventory_schema() -> Schema:
+    """The JSON Schema (draft 2020-12) of inventory.yaml."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "inventory.yaml of supabase-inventory-auditor",
+        "description": "A Supabase project's declared tables, views, functions, policies, buckets and environments, "
+        "audited against the live database by `auditor audit`.",
+        "type": "object",
+        "properties": TOP,
+        "additionalProperties": False,
+    }
+
+
+def schema_text() -> str:
+    """The schema as the package ships it (auditor/schemas/inventory.schema.json) and `auditor schema` prints it."""
+    return json.dumps(inventory_schema(), indent=2, ensure_ascii=False) + "\n"
