@@ -437,19 +437,21 @@ class ApiBucketListing:
 
 @dataclass(frozen=True)
 class Rule:
-    """A drift rule: its stable code, severity, the kind of object it is about, how to resolve it.
-
-    Security rules also say what they catch, the rule of Supabase's database linter (splinter)
-    they correspond to, and how an inventory declares the exposure as intended."""
+    """A drift rule and its entry in the rules reference (`auditor rules CODE`, docs/rules.md):
+    its stable code, severity, the kind of object it is about, and for a person what it catches,
+    why that matters, how to fix it (`hint`, which every finding of the rule carries) and how to
+    accept the drift when it is intended. The explanations are required: a rule cannot exist
+    without its entry."""
 
     code: str
     severity: Severity
     kind: str
     hint: str
     tags: tuple[str, ...] = ()
-    catches: str = ""
-    linter: str = ""  # e.g. "0028 anon_security_definer_function_executable"; "" for none
-    accept: str = ""  # how inventory.yaml declares it intended; "" when it cannot be
+    catches: str = field(kw_only=True)
+    why: str = field(kw_only=True)
+    accept: str = field(kw_only=True)  # with `auditor accept`, by editing inventory.yaml, or why it cannot be
+    linter: str = field(default="", kw_only=True)  # e.g. "0028 anon_security_definer_function_executable"
 
 
 @dataclass(frozen=True)
