@@ -17,7 +17,7 @@ import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer >= 0.26 vendors click
 
 from auditor import __version__, exit_codes
-from auditor.commands import audit, demo, docs, schema, snapshot, validate
+from auditor.commands import audit, demo, docs, rules, schema, snapshot, validate
 
 app = typer.Typer(
     name="auditor",
@@ -38,6 +38,7 @@ app.command(epilog=demo.EPILOG)(demo.demo)
 app.command(epilog=snapshot.SNAPSHOT_EPILOG)(snapshot.snapshot)
 app.command(epilog=snapshot.ACCEPT_EPILOG)(snapshot.accept)
 app.command(epilog=schema.EPILOG)(schema.schema)
+app.command(epilog=rules.EPILOG)(rules.rules)
 app.add_typer(docs.app, name="docs")
 
 
