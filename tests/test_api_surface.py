@@ -355,3 +355,18 @@ def test_the_inventory_document_lists_views_and_functions_with_their_exposures(s
     assert "- **invoker_view**\n" in views
     assert "\n## Materialized views\n" in text and "\n## Foreign tables\n" in text and "\n## Functions\n" in text
     assert "### ❌ Functions Without Documentation (4)" in text
+
+
+def test_a_view_s_documentation_findings_are_accepted_like_a_table_s(ourvidz_db: str, tmp_path: Path) -> None:
+    (tmp_path / "docs" / "database").mkdir(parents=True)
+    pg.execute(
+        ourvidz_db, "create view public.gallery with (security_invoker = on) as select id from public.characters"
+    )
+    inventory = snapshot(ourvidz_db, tmp_path, "inventory.yaml", "--docs", "docs/database")
+    inventory.write_text(inventory.read_text().replace("  gallery:\n    doc: false\n", "  gallery:\n    doc: true\n"))
+    assert ("doc-missing", "gallery") in found(ourvidz_db, inventory)
+    args = ("accept", "doc-missing", "gallery", "--env", "test", "--db-url", ourvidz_db, "-i", str(inventory))
+    accepted = run_auditor(*args)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "  gallery:\n    doc: false\n" in inventory.read_text()
+    assert ("doc-missing", "gallery") not in found(ourvidz_db, inventory)

@@ -27,9 +27,8 @@ DOC_RULES = (
         "FILE`) whose page is not in the docs folder.",
         why="The inventory promises a page nobody can find: links to it are dead, and the inventory document "
         "overstates how much is documented.",
-        accept="For a table or bucket, `auditor accept doc-missing OBJECT` writes `doc: false` on its entry; for "
-        "other kinds, write it by hand. `auditor snapshot --update` never does: whether a page may stay "
-        "unwritten is a person's decision.",
+        accept="`auditor accept doc-missing OBJECT` writes `doc: false` on its entry. `auditor snapshot --update` "
+        "never does: whether a page may stay unwritten is a person's decision.",
     ),
     Rule(
         "doc-undeclared",
@@ -40,8 +39,8 @@ DOC_RULES = (
         "default).",
         why="The inventory and the folder disagree: the inventory document lists the object as undocumented, so "
         "readers do not look for the page that exists.",
-        accept="For a table or bucket, `auditor accept doc-undeclared PAGE` writes `doc: PAGE` on its entry, and "
-        "so does `auditor snapshot --update`; for other kinds, write it by hand.",
+        accept="`auditor accept doc-undeclared PAGE` writes `doc: PAGE` on the object's entry, and so does "
+        "`auditor snapshot --update`.",
     ),
     Rule(
         "doc-orphan",

@@ -300,8 +300,8 @@ class Planner:
     # --- docs ----------------------------------------------------------------------------
 
     def object_pair(self, name: str) -> tuple[yn.Node, yn.Node]:
-        """The entry of the table, else the bucket, that findings call `name`."""
-        pair = self.table_nodes.get(name) or self.bucket_nodes.get(name)
+        """The entry of the object findings call `name`: a table, else a view, a function... a bucket."""
+        pair = next((nodes[name] for nodes in self.nodes.values() if name in nodes), None)
         if pair is None:
             raise KeyError(name)
         return pair
