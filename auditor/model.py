@@ -453,6 +453,24 @@ class Rule:
     accept: str = field(kw_only=True)  # with `auditor accept`, by editing inventory.yaml, or why it cannot be
     linter: str = field(default="", kw_only=True)  # e.g. "0028 anon_security_definer_function_executable"
 
+    def finding(
+        self,
+        name: str,
+        expected: object,
+        actual: object,
+        message: str,
+        *,
+        kind: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+        about: str | None = None,
+    ) -> Finding:
+        """A finding of this rule; `kind` when the rule covers objects of several kinds."""
+        return Finding(
+            self.code, self.severity, kind or self.kind, name, expected, actual, message, self.hint, self.tags,
+            path, line, about,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Finding:

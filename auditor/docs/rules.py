@@ -128,7 +128,4 @@ def doc_finding(
     about: str | None = None,
 ) -> Finding:
     """`path`: the page as reports show it; `line`: the line the finding is about; `about`: the object(s)."""
-    rule = _BY_CODE[code]
-    return Finding(
-        code, rule.severity, rule.kind, name, expected, actual, message, rule.hint, rule.tags, path, line, about
-    )
+    return _BY_CODE[code].finding(name, expected, actual, message, path=path, line=line, about=about)

@@ -528,7 +528,4 @@ def finding(
 ) -> Finding:
     """A finding of rule `code`; `kind` when the rule covers objects of several kinds, `about` the
     table (or bucket) a finding on a part of it is about."""
-    rule = RULES[code]
-    return Finding(
-        code, rule.severity, kind or rule.kind, name, expected, actual, message, rule.hint, rule.tags, about=about
-    )
+    return RULES[code].finding(name, expected, actual, message, kind=kind, about=about)
