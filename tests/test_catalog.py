@@ -12,10 +12,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from auditor.api import build_report
-from auditor.catalog.connection import APPLICATION_NAME, open_session
 from auditor.catalog.postgres import read_catalog
-from auditor.catalog.settings import SessionSettings
-from auditor.errors import SourceUnavailable
 from auditor.inventory import load_inventory
 from tests import pg
 from tests.conftest import INVENTORY
@@ -169,43 +166,6 @@ def test_other_schemas_are_read_when_listed(ourvidz_db: str) -> None:
     catalog = read(ourvidz_db, schemas=("public", "app"))
     assert ("app", "settings") in {(t.schema, t.name) for t in catalog.tables}
     assert "settings" not in {t.name for t in read(ourvidz_db).tables}
-
-
-def test_session_is_read_only_with_timeouts(ourvidz_db: str) -> None:
-    with open_session(ourvidz_db, "test", SessionSettings(statement_timeout="7s", lock_timeout="1s")) as session:
-        cursor = session.cursor
-        cursor.execute("show transaction_read_only")
-        assert cursor.fetchone()[0] == "on"
-        cursor.execute("show statement_timeout")
-        assert cursor.fetchone()[0] == "7s"
-        cursor.execute("show lock_timeout")
-        assert cursor.fetchone()[0] == "1s"
-        cursor.execute("select application_name from pg_stat_activity where pid = pg_backend_pid()")
-        assert cursor.fetchone()[0] == APPLICATION_NAME
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-            cursor.execute("create table public.written_by_auditor (id int)")
-    with (
-        open_session(ourvidz_db, "test", SessionSettings()) as session,
-        pytest.raises(psycopg.errors.ReadOnlySqlTransaction),
-    ):
-        session.cursor.execute("update storage.buckets set public = true")
-    with (
-        open_session(ourvidz_db, "test", SessionSettings()) as session,
-        pytest.raises(psycopg.errors.ActiveSqlTransaction),  # nor can it make itself writable
-    ):
-        session.cursor.execute("set transaction read write")
-    with psycopg.connect(ourvidz_db) as conn:
-        assert conn.execute("select to_regclass('public.written_by_auditor')").fetchone()[0] is None
-        assert conn.execute("select count(*) from storage.buckets where public").fetchone()[0] < 10
-
-
-def test_statement_timeout_is_a_clear_error(ourvidz_db: str) -> None:
-    settings = SessionSettings(statement_timeout="100ms")
-    with pytest.raises(SourceUnavailable) as caught, open_session(ourvidz_db, "test", settings) as session:
-        session.cursor.execute("select pg_sleep(2)")
-    message = str(caught.value)
-    assert "environment 'test'" in message and "statement timeout (100ms)" in message
-    assert caught.value.exit_code == 3
 
 
 def test_server_version_is_the_one_expected(ourvidz_db: str) -> None:

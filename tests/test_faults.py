@@ -8,6 +8,7 @@ the proxy counts the attempts.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -21,28 +22,17 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 
+from auditor.catalog.connection import APPLICATION_NAME
 from auditor.catalog.sql import query
 from auditor.urls import describe
 from tests import pg
 from tests.conftest import REPO, run_auditor
-from tests.faultproxy import Backend, FaultProxy
+from tests.faultproxy import FaultProxy, backend_of, dbname_of
 
 PASSWORD = "fault-test-Secret-7%"  # ignored by a trust server; must never appear in any output
 ENCODED = quote(PASSWORD, safe="")  # as it is spelled in a URL
 TABLES_QUERY = b"format_type(a.atttypid, a.atttypmod)"  # a line of the catalog's first big query
-
-
-def backend_of(url: str) -> Backend:
-    """Where the proxy forwards to: (host, port), or the Unix socket of a socket directory."""
-    params = conninfo_to_dict(url)
-    host, port = params.get("host") or "/var/run/postgresql", int(params.get("port") or 5432)
-    return f"{host}/.s.PGSQL.{port}" if host.startswith("/") else (host, port)
-
-
-def dbname_of(url: str) -> str:
-    return conninfo_to_dict(url)["dbname"]
 
 
 @pytest.fixture
@@ -269,17 +259,110 @@ def test_bad_statement_timeout_is_a_usage_error(ourvidz_db: str, tmp_path: Path)
 
 
 def test_database_stopped_mid_audit(private_server, tmp_path: Path) -> None:
+    """The server shuts down while a catalog query runs (here: waits for a lock a migration holds)."""
     with FaultProxy(backend_of(private_server.admin_url)) as proxy:
-        proxy.trigger, proxy.fault = TABLES_QUERY, "hold"
         url = proxy.url("postgres", password=PASSWORD)
         outcome: list = []
-        auditing = threading.Thread(target=lambda: outcome.append(audit(url, tmp_path, "--connect-retries", "2")))
-        auditing.start()
-        assert proxy.held.wait(60), "the audit never sent its catalog query"
-        private_server.stop()  # fast shutdown, while the reply to the catalog query is held
-        proxy.release()
+        with contextlib.closing(psycopg.connect(private_server.admin_url)) as migration:  # no commit: it is stopped
+            migration.execute("lock table pg_catalog.pg_policy in access exclusive mode")  # the tables query reads it
+            auditing = threading.Thread(target=lambda: outcome.append(audit(url, tmp_path)))
+            auditing.start()
+            assert wait_for_lock_wait(private_server.admin_url), "the audit never waited for the lock"
+            private_server.stop()  # fast shutdown, within the audit's lock timeout (2 s)
         auditing.join(120)
     assert_fault(outcome[0], f"127.0.0.1:{proxy.port}", "was lost during the audit", "restarted or shut down")
+
+
+def wait_for_lock_wait(admin_url: str, seconds: float = 60) -> bool:
+    """Whether the auditor's session came to wait for a lock within `seconds`."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            waiting = conn.execute(
+                "select count(*) from pg_stat_activity where application_name = %s and wait_event_type = 'Lock'",
+                [APPLICATION_NAME],
+            ).fetchone()[0]
+            if waiting:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+# --- the deadline (--timeout): whatever the server or something in between does --------------------
+
+DEADLINE = 4  # seconds: the --timeout of the tests below
+MARGIN = 6  # the cancel request sent at the deadline (2 s at most), Python's start, a busy machine
+
+
+def timed_audit(url: str, tmp_path: Path, *options: str) -> tuple[tuple[subprocess.CompletedProcess, dict, str], float]:
+    started = time.monotonic()
+    run = audit(url, tmp_path, "--timeout", str(DEADLINE), *options)
+    return run, time.monotonic() - started
+
+
+def test_a_proxy_that_keeps_the_connection_open_and_stops_forwarding(
+    proxy: FaultProxy, ourvidz_db: str, tmp_path: Path
+) -> None:
+    proxy.trigger, proxy.fault = TABLES_QUERY, "hold"  # the statements reach the server, its reply never comes back
+    run, elapsed = timed_audit(proxy.url(dbname_of(ourvidz_db), password=PASSWORD), tmp_path)
+    assert_fault(run, f"127.0.0.1:{proxy.port}", "sent no reply in", f"--timeout {DEADLINE} s", "stopped answering")
+    assert DEADLINE - 1 <= elapsed < DEADLINE + MARGIN, elapsed
+
+
+def test_a_reply_trickled_at_300_bytes_a_second(proxy: FaultProxy, ourvidz_db: str, tmp_path: Path) -> None:
+    proxy.trigger, proxy.fault, proxy.rate = TABLES_QUERY, "trickle", 300
+    run, elapsed = timed_audit(
+        proxy.url(dbname_of(ourvidz_db), password=PASSWORD), tmp_path, "--statement-timeout", "2s"
+    )
+    message = assert_fault(run, f"127.0.0.1:{proxy.port}", "still arriving, too slowly", f"--timeout {DEADLINE} s")
+    assert "catalog is not what" not in message
+    assert DEADLINE - 1 <= elapsed < DEADLINE + MARGIN, elapsed
+
+
+def test_a_reply_that_is_not_postgresql(proxy: FaultProxy, ourvidz_db: str, tmp_path: Path) -> None:
+    proxy.trigger, proxy.fault = TABLES_QUERY, "garbage"
+    run, elapsed = timed_audit(proxy.url(dbname_of(ourvidz_db), password=PASSWORD), tmp_path)
+    message = assert_fault(run, f"127.0.0.1:{proxy.port}", "was not PostgreSQL's protocol", "check the port")
+    assert "catalog is not what" not in message
+    assert elapsed < DEADLINE + MARGIN, elapsed
+
+
+def test_a_connection_reset_mid_reply_ends_at_once(proxy: FaultProxy, ourvidz_db: str, tmp_path: Path) -> None:
+    proxy.trigger, proxy.fault, proxy.after_bytes = TABLES_QUERY, "reset", 100
+    run, elapsed = timed_audit(proxy.url(dbname_of(ourvidz_db), password=PASSWORD), tmp_path)
+    message = assert_fault(run, f"127.0.0.1:{proxy.port}", "was lost during the audit")
+    assert "catalog is not what" not in message
+    assert elapsed < DEADLINE + MARGIN, elapsed
+
+
+def test_a_lock_on_a_catalog_table_is_bounded_from_the_first_statement(ourvidz_db: str, tmp_path: Path) -> None:
+    """The session's first catalog lookup (its functions, in pg_proc) waits the lock timeout at most:
+    the timeouts are set before it."""
+    with psycopg.connect(ourvidz_db) as migration:
+        migration.execute("lock table pg_catalog.pg_proc in access exclusive mode")
+        run, elapsed = timed_audit(ourvidz_db, tmp_path, "--timeout", "60")
+    assert_fault(run, describe(ourvidz_db), "lock timeout (2s)", "a migration?")
+    assert elapsed < 2 + MARGIN, elapsed
+
+
+def test_a_server_that_cannot_finish_connecting_is_ended_by_the_deadline(
+    proxy: FaultProxy, ourvidz_db: str, tmp_path: Path
+) -> None:
+    """A lock on pg_class holds the server's start of the session: retries stop at the deadline."""
+    with psycopg.connect(ourvidz_db) as migration:
+        migration.execute("lock table pg_catalog.pg_class in access exclusive mode")
+        run, elapsed = timed_audit(
+            proxy.url(dbname_of(ourvidz_db), password=PASSWORD),
+            tmp_path,
+            "--connect-timeout",
+            "2",
+            "--connect-retries",
+            "5",
+        )
+    assert_fault(
+        run, f"127.0.0.1:{proxy.port}", "no answer within 2 s", "another would have gone past the audit's deadline"
+    )
+    assert elapsed < DEADLINE + MARGIN, elapsed
 
 
 def test_no_traceback_even_in_debug_mode_for_an_expected_fault(tmp_path: Path) -> None:

@@ -12,12 +12,12 @@ import subprocess
 import sys
 from collections import Counter
 
-import psycopg
 import pytest
 
 from auditor.api import audit
 from tests import pg
 from tests.conftest import INVENTORY, REPO
+from tests.faultproxy import FaultProxy, backend_of, dbname_of
 
 EXTRA_TABLES = 300
 
@@ -44,49 +44,60 @@ def _grow(url: str, tables: int) -> None:
     pg.execute(url, ";\n".join(statements))
 
 
-def _queries_of_an_audit(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Counter, int]:
-    """The statements an audit sends (through psycopg's cursors), and how many tables it saw."""
-    sent: Counter = Counter()
-    cursor_class = psycopg.Cursor
-
-    def counting(method):
-        def send(self, query, *args, **kwargs):
-            sent[_statement(query)] += 1
-            return method(self, query, *args, **kwargs)
-
-        return send
-
-    with monkeypatch.context() as patch:
-        for name in ("execute", "executemany", "stream"):  # every way a cursor sends a statement
-            patch.setattr(cursor_class, name, counting(getattr(cursor_class, name)))
-        report = audit(INVENTORY, db_url=url)
+def _audit_through_a_proxy(url: str) -> tuple[FaultProxy, int]:
+    """Audit `url` through a proxy that watches the traffic; (the proxy, the number of tables seen)."""
+    with FaultProxy(backend_of(url)) as proxy:
+        report = audit(INVENTORY, db_url=proxy.url(dbname_of(url)))
     assert report.failure is None
-    return sent, report.checked["tables_live"]
+    return proxy, report.checked["tables_live"]
 
 
-def _statement(query: object) -> str:
+def _statement(text: str) -> str:
     """The statement without its comments, on one line: the same text for the same query."""
-    text = query if isinstance(query, str) else repr(query)
     return " ".join(" ".join(line for line in text.splitlines() if not line.lstrip().startswith("--")).split())
 
 
-def test_an_audit_sends_the_same_queries_whatever_the_number_of_tables(
-    ourvidz_db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    small_queries, small_tables = _queries_of_an_audit(ourvidz_db, monkeypatch)
+def test_an_audit_sends_the_same_queries_whatever_the_number_of_tables(ourvidz_db: str) -> None:
+    small, small_tables = _audit_through_a_proxy(ourvidz_db)
     _grow(ourvidz_db, EXTRA_TABLES)
-    big_queries, big_tables = _queries_of_an_audit(ourvidz_db, monkeypatch)
+    big, big_tables = _audit_through_a_proxy(ourvidz_db)
+    small_queries = Counter(map(_statement, small.statements))
+    big_queries = Counter(map(_statement, big.statements))
 
     assert big_tables == small_tables + EXTRA_TABLES  # partitions are not tables of their own
     assert big_queries == small_queries  # the same statements, each sent the same number of times
-    # one round trip per kind of object: no statement is repeated (per table, per bucket...)
-    assert max(small_queries.values()) == 1, small_queries
-    # session settings, tables, views (with materialized views and foreign tables), functions,
-    # policies, storage capabilities, bucket objects, buckets, API roles, storage.objects access
-    assert sum(small_queries.values()) == 10, small_queries
-    assert any("from pg_class c" in statement and "array_agg" in statement for statement in small_queries)
+    reads = {s: n for s, n in small_queries.items() if s.startswith(("select", "with"))}
+    # one read per kind of object: none is repeated (per table, per bucket...)
+    assert max(reads.values()) == 1, reads
+    # the session's role, then postgres.READS: tables, views (with materialized views and foreign
+    # tables), functions, policies, storage row filters, bucket objects, buckets, API roles,
+    # storage.objects access
+    assert len(reads) == 10, reads
+    assert any("from pg_class c" in statement and "array_agg" in statement for statement in reads)
     for kind in ("c.relkind in ('v', 'm', 'f')", "from pg_proc p", "from pg_policies p"):
-        assert any(kind in statement for statement in small_queries), kind
+        assert any(kind in statement for statement in reads), kind
+    assert sum(small_queries.values()) == 20, small_queries  # with the session's settings and savepoints
+
+
+def test_an_audit_waits_on_two_round_trips_connecting_included(ourvidz_db: str) -> None:
+    """Connecting (the startup packet) and one batch of every statement: with an SSL request as
+    well, as a client that prefers SSL sends it, that is 3, the same as psql running one query."""
+    proxy, _tables = _audit_through_a_proxy(ourvidz_db)
+    assert proxy.connections == 1
+    assert proxy.round_trips == 2, proxy.round_trips
+
+
+def test_psql_waits_on_as_many_round_trips_for_one_query(ourvidz_db: str) -> None:
+    """The yardstick of the test above, and a check that the proxy's count means what it says."""
+    with FaultProxy(backend_of(ourvidz_db)) as proxy:
+        result = subprocess.run(
+            ["psql", "-X", "-A", "-t", "-c", "select count(*) from pg_class", proxy.url(dbname_of(ourvidz_db))],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    assert proxy.round_trips == 2 and proxy.statements == ["select count(*) from pg_class"]
 
 
 HEAVY = ("psycopg", "jinja2", "supabase", "pydantic", "rich", "markdown_it")

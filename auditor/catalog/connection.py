@@ -1,75 +1,180 @@
-"""Opening a safe, read-only session, and turning connection failures into plain messages.
+"""Opening a safe, read-only session, reading the catalog in it in one round trip, and turning
+failures into plain messages.
 
 Every failure becomes a SourceUnavailable (exit 3) whose one paragraph names the environment,
 the target without its password, what happened and the likely fix; a URL libpq cannot parse is
 a UsageError (exit 2). psycopg's exception is never chained (`from None`), so neither its text
-nor the URL can reach a traceback.
+nor the URL can reach a traceback. The whole of it, connecting and retries included, ends by
+the deadline of the settings, whatever the server or a pooler in between does.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import psycopg
 
 from auditor import urls
 from auditor.catalog import faults
-from auditor.catalog.settings import SessionSettings
-from auditor.catalog.sql import query
+from auditor.catalog.pipeline import CHUNK_ROWS, DeadlineExpired, Pipeline, Statement, packaged_statements
+from auditor.catalog.settings import Deadline, SessionSettings
 from auditor.errors import SourceUnavailable, UsageError
+from auditor.model import SkippedCheck
 
 APPLICATION_NAME = "supabase-inventory-auditor"
 MAX_RETRY_DELAY = 30.0  # seconds: the doubling stops here
 # TCP keepalives: a connection whose peer vanished mid-query (network cut, host gone) fails after
 # about a minute instead of the operating system's default two hours. Ignored on Unix sockets.
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+CANCEL_WAIT = 2.0  # seconds given to the cancel request sent when the deadline passes
+STALLED = 2.0  # seconds without a byte from the server: it stopped answering, rather than answers slowly
+
+
+@dataclass(frozen=True)
+class CatalogRequest:
+    """What a catalog read is asked for."""
+
+    schemas: tuple[str, ...]
+    catalog_source: str = "pg_catalog"
+
+
+@dataclass(frozen=True)
+class Read:
+    """One kind of object read from the catalog: an entry of postgres.READS.
+
+    `statement` gives its packaged SQL file and bound parameters for the request; `parse` turns
+    its rows, handed over as they arrive, into the value read. `skipped`, when given, turns a
+    failure of the read into a check not made (from the server's error and the session's role;
+    None lets the failure end the audit), and the read then runs behind a savepoint, so that the
+    reads after it run all the same. Without it, a failure of the read ends the audit.
+    """
+
+    name: str
+    statement: Callable[[CatalogRequest], Statement]
+    parse: Callable[[Iterator[tuple]], object]
+    skipped: Callable[[psycopg.Error, str], SkippedCheck | None] | None = None
 
 
 @dataclass(frozen=True)
 class Session:
-    cursor: psycopg.Cursor
+    """What one session read: its role and server version, the value of each read, or why not."""
+
     role: str
     server_version: str
+    values: dict[str, object]  # read name -> value; a read that failed is not here
+    skipped: dict[str, SkippedCheck]  # read name -> the check its failure left unmade
 
 
-@contextmanager
-def open_session(url: str, environment: str, settings: SessionSettings) -> Iterator[Session]:
-    """A read-only transaction with timeouts; errors become SourceUnavailable with a hint.
+def run_reads(
+    url: str, environment: str, settings: SessionSettings, reads: Sequence[Read], request: CatalogRequest
+) -> Session:
+    """Connect and run every read in one READ ONLY transaction, sent in one round trip.
 
-    Prepared statements are disabled (prepare_threshold=None) so that the session also works
-    through Supabase's transaction pooler (Supavisor on port 6543).
+    The statements are pipelined: the session's settings, each read (those that may fail behind
+    a savepoint and a Sync), and the final ROLLBACK, whose reply is not awaited.
     """
-    connection = connect(url, environment, settings)
+    deadline = settings.deadline()
+    connection = connect(url, environment, settings, deadline)
     try:
-        connection.read_only = True
-        with connection.cursor() as cursor:
-            role, server_version = _configure(cursor, settings)
-            yield Session(cursor=cursor, role=role, server_version=server_version)
-        connection.rollback()  # nothing was written; end the transaction without a commit
+        settings.report(f"Reading the catalog of {urls.describe(url)}")
+        pipeline = Pipeline(connection, deadline)
+        _send(pipeline, settings, reads, request)
+        pipeline.flush()
+        return _receive(pipeline, settings, reads)
+    except DeadlineExpired as expired:
+        with contextlib.suppress(psycopg.Error):
+            connection.cancel_safe(timeout=CANCEL_WAIT)  # spare the server the rest of the work
+        raise _deadline_failure(expired, url, environment, deadline) from None
     except psycopg.Error as error:
         raise _read_failure(error, url, environment, settings) from None
     finally:
         connection.close()
 
 
-def connect(url: str, environment: str, settings: SessionSettings) -> psycopg.Connection:
-    """Connect, retrying transient failures `settings.connect_retries` times with doubling delays."""
-    options: dict[str, object] = {
-        "connect_timeout": settings.connect_timeout,
-        "application_name": APPLICATION_NAME,
-        **KEEPALIVES,
+def _send(pipeline: Pipeline, settings: SessionSettings, reads: Sequence[Read], request: CatalogRequest) -> None:
+    timeouts = {
+        "statement_timeout": settings.statement_timeout,
+        "lock_timeout": settings.lock_timeout,
+        "idle_timeout": settings.idle_timeout,
     }
+    pipeline.send_settings(Statement("session", timeouts))
+    pipeline.send(Statement("session_role"))
+    for read in reads:
+        if read.skipped is None:
+            pipeline.send(read.statement(request))
+            continue
+        pipeline.send(Statement("savepoint"))
+        pipeline.send(read.statement(request))
+        pipeline.sync()
+        pipeline.send(Statement("rollback_to_savepoint"))
+    pipeline.send(Statement("rollback"))
+    pipeline.sync()
+
+
+def _receive(pipeline: Pipeline, settings: SessionSettings, reads: Sequence[Read]) -> Session:
+    try:
+        for _statement in packaged_statements("session"):
+            pipeline.command()
+    except (psycopg.errors.InvalidParameterValue, psycopg.errors.InvalidTextRepresentation):
+        raise UsageError(
+            f"The server rejected a timeout (statement_timeout={settings.statement_timeout!r}, "
+            f"lock_timeout={settings.lock_timeout!r}, idle_timeout={settings.idle_timeout!r}): "
+            "give a PostgreSQL interval such as 30s, 500ms or 2min (e.g. --statement-timeout 30s)."
+        ) from None
+    role, server_version = pipeline.read(next)
+    values: dict[str, object] = {}
+    skipped: dict[str, SkippedCheck] = {}
+    for read in reads:
+        if read.skipped is not None:
+            pipeline.command()  # the savepoint
+        try:
+            values[read.name] = pipeline.read(lambda rows, read=read: read.parse(_counted(rows, read, settings)))
+        except psycopg.Error as error:
+            check = read.skipped(error, role) if read.skipped is not None else None
+            if check is None:
+                raise
+            skipped[read.name] = check
+        if read.skipped is not None:
+            pipeline.synced()
+            pipeline.command()  # back to the savepoint
+    return Session(role, server_version, values, skipped)
+
+
+def _counted(rows: Iterator[tuple], read: Read, settings: SessionSettings) -> Iterator[tuple]:
+    """The rows, reporting progress every chunk of a large result."""
+    if settings.progress is None:
+        return rows
+    return _reporting(rows, read.name, settings.report)
+
+
+def _reporting(rows: Iterator[tuple], name: str, report: Callable[[str], None]) -> Iterator[tuple]:
+    for count, row in enumerate(rows, 1):
+        if count % CHUNK_ROWS == 0:
+            report(f"Reading the catalog: {count:,} {name}")
+        yield row
+
+
+def connect(url: str, environment: str, settings: SessionSettings, deadline: Deadline) -> psycopg.Connection:
+    """Connect, retrying transient failures `settings.connect_retries` times with doubling delays,
+    never past the deadline."""
+    options: dict[str, object] = {"application_name": APPLICATION_NAME, **KEEPALIVES}
     sslmode = urls.default_sslmode(url)
     if sslmode:
         options["sslmode"] = sslmode
+    attempts = settings.connect_retries + 1
+    target = urls.describe(url)
     attempt = 1
     while True:
+        settings.report(f"Connecting to {target}" + (f" (attempt {attempt} of {attempts})" if attempt > 1 else ""))
+        # psycopg waits 2 s at the least; a deadline closer than that is passed by as much
+        timeout = max(1, min(settings.connect_timeout, math.ceil(deadline.remaining())))
         try:
-            return psycopg.connect(url, autocommit=False, prepare_threshold=None, **options)
+            return psycopg.connect(url, autocommit=True, connect_timeout=timeout, **options)
         except UnicodeError:
             raise UsageError(
                 f"The connection URL of environment '{environment}' holds bytes that are not UTF-8; "
@@ -77,28 +182,14 @@ def connect(url: str, environment: str, settings: SessionSettings) -> psycopg.Co
             ) from None
         except psycopg.Error as error:
             fault = faults.connect_fault(str(error))
-            if not fault.transient or attempt > settings.connect_retries or faults.is_bad_parameter(error):
-                raise _connect_failure(error, fault, url, environment, settings, attempt) from None
-        time.sleep(min(settings.retry_delay * 2 ** (attempt - 1), MAX_RETRY_DELAY))
+            delay = min(settings.retry_delay * 2 ** (attempt - 1), MAX_RETRY_DELAY)
+            late = deadline.remaining() <= delay
+            if not fault.transient or attempt >= attempts or faults.is_bad_parameter(error) or late:
+                outcome = _attempts(attempt, fault, deadline if late and fault.transient else None)
+                raise _connect_failure(error, fault, url, environment, timeout, outcome) from None
+        settings.report(f"{fault.kind.capitalize()}; retrying in {delay:g} s (attempt {attempt + 1} of {attempts})")
+        time.sleep(delay)
         attempt += 1
-
-
-def _configure(cursor: psycopg.Cursor, settings: SessionSettings) -> tuple[str, str]:
-    """Apply the session settings; a value the server rejects is the user's option, not an outage."""
-    values = {
-        "statement_timeout": settings.statement_timeout,
-        "lock_timeout": settings.lock_timeout,
-        "idle_timeout": settings.idle_timeout,
-    }
-    try:
-        cursor.execute(query("session"), values)
-    except (psycopg.errors.InvalidParameterValue, psycopg.errors.InvalidTextRepresentation):
-        raise UsageError(
-            f"The server rejected a timeout ({', '.join(f'{k}={v!r}' for k, v in values.items())}): "
-            "give a PostgreSQL interval such as 30s, 500ms or 2min (e.g. --statement-timeout 30s)."
-        ) from None
-    *_, role, server_version = cursor.fetchone()
-    return role, server_version
 
 
 def _where(url: str, environment: str) -> str:
@@ -117,7 +208,12 @@ def _sentence(text: str) -> str:
     return text if text.endswith(("?", "!", ".")) else f"{text}."
 
 
-def _attempts(attempt: int, fault: faults.Fault) -> str:
+def _attempts(attempt: int, fault: faults.Fault, deadline: Deadline | None) -> str:
+    if deadline is not None:
+        return (
+            f"Gave up after {attempt} attempt{'s' if attempt > 1 else ''}: another would have gone past the "
+            f"audit's deadline (--timeout {deadline.seconds:g} s)."
+        )
     if attempt > 1:
         return f"Gave up after {attempt} attempts."
     if fault.transient:
@@ -126,12 +222,7 @@ def _attempts(attempt: int, fault: faults.Fault) -> str:
 
 
 def _connect_failure(
-    error: psycopg.Error,
-    fault: faults.Fault,
-    url: str,
-    environment: str,
-    settings: SessionSettings,
-    attempt: int,
+    error: psycopg.Error, fault: faults.Fault, url: str, environment: str, timeout: int, attempts: str
 ) -> SourceUnavailable | UsageError:
     reason = _reason(error, url)
     if faults.is_bad_parameter(error):
@@ -144,10 +235,28 @@ def _connect_failure(
         return UsageError(
             f"The connection settings of {_where(url, environment)} are not valid: {reason}. Likely fix: {fix}."
         )
-    timeout = f" within {settings.connect_timeout} s" if fault.kind == "no answer" else ""
+    within = f" within {max(timeout, 2)} s" if fault.kind == "no answer" else ""  # psycopg waits 2 s at the least
     return SourceUnavailable(
-        f"Cannot connect to the database of {_where(url, environment)}: {fault.kind}{timeout} ({reason}). "
-        f"{_attempts(attempt, fault)} Likely fix: {_sentence(fault.hint)}"
+        f"Cannot connect to the database of {_where(url, environment)}: {fault.kind}{within} ({reason}). "
+        f"{attempts} Likely fix: {_sentence(fault.hint)}"
+    )
+
+
+def _deadline_failure(expired: DeadlineExpired, url: str, environment: str, deadline: Deadline) -> SourceUnavailable:
+    """The deadline passed while reading: say whether the reply had stopped or was merely slow."""
+    where = _where(url, environment)
+    ended = f"the audit's deadline (--timeout {deadline.seconds:g} s) cancelled the read and closed the connection"
+    if not expired.replied or expired.silent_for >= STALLED:
+        return SourceUnavailable(
+            f"The database of {where} sent no reply in {expired.silent_for:.0f} s, and {ended}: the server, or a "
+            "pooler or proxy in front of it, stopped answering while keeping the connection open (the server's "
+            "own timeouts would have answered with an error). Likely fix: check the pooler or proxy between "
+            "this machine and the server, then run the audit again."
+        )
+    return SourceUnavailable(
+        f"The reply of the database of {where} was still arriving, too slowly, when {ended}: the network, or a "
+        "proxy in between, delivers data at a crawl. Likely fix: check the network path to the server, or raise "
+        "--timeout if the catalog is very large and the network known to be slow."
     )
 
 
@@ -176,11 +285,21 @@ def _read_failure(error: psycopg.Error, url: str, environment: str, settings: Se
         return SourceUnavailable(
             f"A catalog query in {where} was cancelled by someone else ({reason}). Likely fix: run the audit again."
         )
-    if isinstance(error, psycopg.OperationalError):  # AdminShutdown and CrashShutdown included
+    if faults.is_garbled(str(error)):
+        return SourceUnavailable(
+            f"The reply of the database of {where} was not PostgreSQL's protocol ({reason}). Likely fix: "
+            f"{faults.GARBLED}."
+        )
+    if isinstance(error, psycopg.OperationalError) or error.sqlstate is None:  # shutdowns, crashes, lost sockets
         return SourceUnavailable(
             f"The connection to the database of {where} was lost during the audit: {reason}. Likely fix: {faults.LOST}."
         )
+    if error.sqlstate.startswith(("42", "0A")):  # an undefined column or function, an unsupported feature
+        return SourceUnavailable(
+            f"A catalog query failed in {where}: {reason}. The catalog is not what the auditor expects; likely fix: "
+            "check the server version and the audited schemas, and report it if the server is supported."
+        )
     return SourceUnavailable(
-        f"A catalog query failed in {where}: {reason}. The catalog is not what the auditor expects; "
-        "likely fix: check the server version and the audited schemas, and report it if the server is supported."
+        f"The server could not run a catalog query in {where}: {reason} (SQLSTATE {error.sqlstate}). Likely fix: "
+        "run the audit again; if it fails the same way, the server's log says more."
     )

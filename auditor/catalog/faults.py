@@ -33,8 +33,28 @@ _CLOSED = Fault(
     "it may be restarting or overloaded; run the audit again",
 )
 
+GARBLED = (
+    "something other than PostgreSQL or a PostgreSQL pooler answers on that host and port, or a proxy in between "
+    "corrupts the traffic: check the port (Supabase: 5432 direct or session pooler, 6543 transaction pooler) "
+    "and any proxy, then run the audit again"
+)
+# libpq's words for bytes that are not the protocol it expects, while connecting or later
+_GARBLED = (
+    "lost synchronization with server",
+    "message contents do not agree with length",
+    "unexpected response from server",
+    "insufficient data in",
+    "invalid response to SSL negotiation",
+    "expected authentication request from server",
+    "unexpected message from server",
+    "without prior row description",
+    "arrived from server while idle",
+    "unexpected field count",
+)
+
 # (patterns of the message, any of which matches; fault), first match wins: specific before generic.
 _CONNECT_FAULTS: tuple[tuple[tuple[str, ...], Fault], ...] = (
+    (_GARBLED, Fault("reply not in PostgreSQL's protocol", False, GARBLED)),
     (
         ("password authentication failed", "no password supplied", "password is required"),
         Fault(
@@ -179,6 +199,11 @@ def connect_fault(message: str) -> Fault:
         if any(re.search(pattern, message) for pattern in patterns):
             return fault
     return UNKNOWN
+
+
+def is_garbled(message: str) -> bool:
+    """Whether libpq says the server's bytes were not the protocol it expects."""
+    return any(pattern in message for pattern in _GARBLED)
 
 
 def is_bad_parameter(error: Exception) -> bool:

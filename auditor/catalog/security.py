@@ -1,19 +1,22 @@
 """Security facts of the live catalog: which API roles exist, who may list storage.objects.
-Tables' row level security and read access come with the tables (tables_pg_catalog.sql)."""
+Tables' row level security and read access come with the tables (tables_pg_catalog.sql).
+The parsers of the reads security_roles.sql and security_objects.sql (see postgres.READS)."""
 
 from __future__ import annotations
 
-from auditor.catalog.connection import Session
-from auditor.catalog.sql import query
+from collections.abc import Iterator
+
 from auditor.model import API_ROLES, ObjectsAccess, ObjectsPolicy, SkippedCheck
 
 ROLE_PARAMS = {role: role for role in API_ROLES}  # the SQL binds each role's name
 
 
-def missing_roles(session: Session) -> tuple[SkippedCheck, ...]:
+def present_roles(rows: Iterator[tuple]) -> frozenset[str]:
+    return frozenset(row[0] for row in rows)
+
+
+def missing_roles(present: frozenset[str]) -> tuple[SkippedCheck, ...]:
     """A SkippedCheck for each API role the database lacks (its read access is not checked)."""
-    session.cursor.execute(query("security_roles"), {"roles": list(API_ROLES)})
-    present = {row[0] for row in session.cursor}
     return tuple(
         SkippedCheck(
             f"read access of role {role}",
@@ -24,10 +27,9 @@ def missing_roles(session: Session) -> tuple[SkippedCheck, ...]:
     )
 
 
-def read_objects_access(session: Session) -> ObjectsAccess | None:
+def objects_access(rows: Iterator[tuple]) -> ObjectsAccess | None:
     """Who may list storage.objects; None when the database has no such table."""
-    session.cursor.execute(query("security_objects"), ROLE_PARAMS)
-    row = session.cursor.fetchone()
+    row = next(rows, None)
     if row is None:
         return None
     rls, anon, authenticated, policies = row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -12,9 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from auditor import exit_codes
+from auditor.catalog.settings import DEFAULT_TIMEOUT
 from auditor.commands.options import (
     DEFAULT_INVENTORY,
     InventoryOption,
+    QuietOption,
     complete_environment,
     epilog,
     fail,
@@ -146,7 +149,16 @@ def audit(
         float, typer.Option("--retry-delay", min=0.0, help="Seconds before the first retry; doubles each time.")
     ] = 1.0,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Environments audited at the same time.")] = 4,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress; the report as short as it goes.")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=1.0,
+            max=86400.0,
+            help="Seconds the database work may take in all (connecting, retries, reading); then it is cancelled.",
+        ),
+    ] = DEFAULT_TIMEOUT,
+    quiet: QuietOption = False,
     verbose: Annotated[
         bool,
         typer.Option(
@@ -163,13 +175,18 @@ def audit(
     from auditor.api import CatalogPrefetch, audit_environments, audit_inventory, failed_report
     from auditor.catalog.settings import SessionSettings
     from auditor.inventory import load_inventory
+    from auditor.progress import Progress
     from auditor.render import prepare as prepare_renderers
 
+    progress = Progress.on_stderr(quiet)
     settings = SessionSettings(
         connect_timeout=connect_timeout,
         statement_timeout=statement_timeout,
         connect_retries=connect_retries,
         retry_delay=retry_delay,
+        timeout=timeout,
+        started=time.monotonic(),
+        progress=progress.reporter,
     )
     try:
         if all_envs and env:
@@ -206,6 +223,7 @@ def audit(
                     raise  # the error says it all; any other format goes where it was asked, marked failed
                 reports = [failed_report(loaded, name, error, db_url=db_url)]
         reports = [_compare(report, previous) for report in reports]
+        progress.stop()
         fail_on = fail_on or FailOn(loaded.fail_on or FailOn.error)  # the option or its variable, then the file
         detail = "quiet" if quiet else "verbose" if verbose else "normal"
         outputs = _Outputs(paths, output_format, fail_on.value, report_url, github, detail)
@@ -218,7 +236,10 @@ def audit(
                 output_errors.append(error)
                 say(f"error: {error}")
     except AuditorError as error:
+        progress.stop()
         raise fail(error) from None
+    finally:
+        progress.stop()
     threshold = None if fail_on is FailOn.never else fail_on.value
     codes = [_exit_code(report, threshold) for report in reports] + [e.exit_code for e in output_errors]
     raise typer.Exit(max(codes))

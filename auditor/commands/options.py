@@ -23,6 +23,8 @@ InventoryOption = Annotated[
 
 DEFAULT_INVENTORY = Path("inventory.yaml")
 
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress; the report as short as it goes.")]
+
 
 def complete_environment(context: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of --env: the environments of the inventory (--inventory's, if given first)."""
