@@ -3,7 +3,9 @@
 Each database has Supabase's platform schemas (auditor/demo/platform.sql), `size` tables of
 20 columns in `public` with row level security and a policy (every 10th also carries two
 dropped columns, every 50th is partitioned into 4 partitions), 1,000 storage buckets and
-10,000 objects. The inventory declares it with some drift of every kind: undeclared and
+10,000 objects. Its grants are Supabase's (every table granted to anon and authenticated by
+default privileges) or plain (those revoked, as on a plain PostgreSQL or a project that revoked
+them: the API roles hold no table privilege, so any read-access check looks at the columns). The inventory declares it with some drift of every kind: undeclared and
 missing tables, wrong column counts and types, undeclared and missing buckets, changed size
 limits.
 """
@@ -85,6 +87,16 @@ def _table_sql(index: int) -> str:
         f"alter table public.{name} enable row level security;\n"
         f"create policy reads on public.{name} for select to authenticated using (true);\n"
     )
+
+
+GRANTS = ("supabase", "plain")
+
+
+def grants_sql(grants: str) -> str:
+    """What makes a database's grants `grants`, run after its tables are created."""
+    if grants == "supabase":
+        return ""  # platform.sql's default privileges granted every table
+    return "revoke all on all tables in schema public from anon, authenticated, service_role;"
 
 
 def storage_sql() -> str:

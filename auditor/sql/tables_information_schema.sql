@@ -21,9 +21,15 @@ select
     c.relforcerowsecurity as rls_forced,
     (select count(*) from pg_policy p where p.polrelid = c.oid) as policies,
     has_schema_privilege(anon.oid, n.oid, 'USAGE')
-        and has_any_column_privilege(anon.oid, c.oid, 'SELECT') as anon_can_read,
+        and (
+            has_table_privilege(anon.oid, c.oid, 'SELECT')
+            or (column_acls.found and has_any_column_privilege(anon.oid, c.oid, 'SELECT'))
+        ) as anon_can_read,
     has_schema_privilege(authn.oid, n.oid, 'USAGE')
-        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read,
+        and (
+            has_table_privilege(authn.oid, c.oid, 'SELECT')
+            or (column_acls.found and has_any_column_privilege(authn.oid, c.oid, 'SELECT'))
+        ) as authenticated_can_read,
     exists (
         select from information_schema.tables t
         where t.table_schema = n.nspname and t.table_name = c.relname and t.table_type = 'BASE TABLE'
@@ -32,6 +38,12 @@ from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_roles anon on anon.rolname = %(anon)s
 left join pg_roles authn on authn.rolname = %(authenticated)s
+cross join lateral (  -- the column question only where a column has an ACL (see tables_pg_catalog.sql)
+    select exists (
+        select from pg_attribute x
+        where x.attrelid = c.oid and x.attnum > 0 and not x.attisdropped and x.attacl is not null
+    ) as found
+) column_acls
 left join information_schema.columns col
     on col.table_schema = n.nspname and col.table_name = c.relname
 left join pg_attribute a
@@ -43,5 +55,5 @@ where n.nspname = any(%(schemas)s)
       select from pg_depend d
       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
   )
-group by n.nspname, c.relname, c.oid, n.oid, anon.oid, authn.oid
+group by n.nspname, c.relname, c.oid, n.oid, anon.oid, authn.oid, column_acls.found
 order by n.nspname, c.relname

@@ -13,7 +13,12 @@
 -- Security: pg_class, pg_policy and pg_roles need no grant, and the privilege functions may ask
 -- about any role. A role that does not exist (plain PostgreSQL has no anon) is a null oid: the
 -- privilege functions are strict, so its column is null ("not checked") instead of an error.
--- can_read: USAGE on the schema and SELECT on the table or on any of its columns.
+-- can_read: USAGE on the schema and SELECT on the table or on any of its columns. The column
+-- question (has_any_column_privilege: one ACL lookup per column) is asked only of tables with a
+-- column ACL, which the column subquery sees anyway: without column grants the answer is the
+-- table's. On a database without Supabase's default grants (no table privilege to answer first)
+-- asking every table nearly doubled the query's cost: 10,000 tables, server CPU 389 ms before,
+-- 222 ms now (with Supabase's grants 208 and 214 ms).
 select
     n.nspname as table_schema,
     c.relname as table_name,
@@ -25,9 +30,15 @@ select
     c.relforcerowsecurity as rls_forced,
     (select count(*) from pg_policy p where p.polrelid = c.oid) as policies,
     has_schema_privilege(anon.oid, n.oid, 'USAGE')
-        and has_any_column_privilege(anon.oid, c.oid, 'SELECT') as anon_can_read,
+        and (
+            has_table_privilege(anon.oid, c.oid, 'SELECT')
+            or (cols.column_acls and has_any_column_privilege(anon.oid, c.oid, 'SELECT'))
+        ) as anon_can_read,
     has_schema_privilege(authn.oid, n.oid, 'USAGE')
-        and has_any_column_privilege(authn.oid, c.oid, 'SELECT') as authenticated_can_read,
+        and (
+            has_table_privilege(authn.oid, c.oid, 'SELECT')
+            or (cols.column_acls and has_any_column_privilege(authn.oid, c.oid, 'SELECT'))
+        ) as authenticated_can_read,
     true as columns_visible  -- pg_catalog shows every table's columns to every role
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
@@ -37,9 +48,10 @@ cross join lateral (
     select
         array_agg(a.attname::text) as names,
         array_agg(format_type(a.atttypid, a.atttypmod)) as types,
-        array_agg(not a.attnotnull) as nullable
+        array_agg(not a.attnotnull) as nullable,
+        coalesce(bool_or(a.attacl is not null), false) as column_acls
     from (
-        select a.attname, a.atttypid, a.atttypmod, a.attnotnull
+        select a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attacl
         from pg_attribute a
         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
         order by a.attnum
