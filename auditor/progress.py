@@ -15,43 +15,54 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from rich.status import Status
+    from rich.live import Live
+    from rich.spinner import Spinner
 
 
 class Progress:
     """The progress line of one command: say() what it waits for, stop() before writing its output."""
 
-    def __init__(self, status: Status | None):
-        self._status = status
+    def __init__(self, shown: bool):
+        self._shown = shown
+        self._live: Live | None = None
+        self._spinner: Spinner | None = None
         self._lock = threading.Lock()  # readers in several threads say, the command's thread stops
 
     @classmethod
     def on_stderr(cls, quiet: bool = False) -> Progress:
-        """A shown line when stderr is a terminal and not `quiet`; a silent one otherwise."""
-        if quiet or sys.stderr is None or not sys.stderr.isatty():
-            return cls(None)
-        from rich.console import Console
-
-        status = Console(stderr=True, highlight=False).status("Starting")
-        status.start()
-        return cls(status)
+        """A line shown when stderr is a terminal and not `quiet`; a silent one otherwise."""
+        return cls(not quiet and sys.stderr is not None and sys.stderr.isatty())
 
     @property
     def reporter(self) -> Callable[[str], None] | None:
         """say, for code that reports progress only when someone sees it; None when silent."""
-        return self.say if self._status is not None else None
+        return self.say if self._shown else None
 
     def say(self, text: str) -> None:
-        """Show `text` (plain text: brackets are not markup) in place of the line before."""
+        """Show `text` (plain text: brackets are not markup) in place of the line before, at once."""
         with self._lock:
-            if self._status is not None:
-                from rich.text import Text
+            if not self._shown:
+                return
+            from rich.text import Text
 
-                self._status.update(Text(text))
+            if self._live is None:
+                self._start()
+            self._spinner.update(text=Text(text))
+            self._live.refresh()
 
     def stop(self) -> None:
         """Clear the line for good; later say()s are silent."""
         with self._lock:
-            if self._status is not None:
-                self._status.stop()
-                self._status = None
+            self._shown = False
+            if self._live is not None:
+                self._live.stop()
+                self._live = None
+
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.live import Live
+        from rich.spinner import Spinner
+
+        self._spinner = Spinner("dots")
+        self._live = Live(self._spinner, console=Console(stderr=True, highlight=False), transient=True)
+        self._live.start()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from auditor import exit_codes
-from auditor.commands.options import epilog, fail
+from auditor.commands.options import QuietOption, epilog, fail
 from auditor.errors import AuditorError
 
 EPILOG = epilog(
@@ -33,6 +33,7 @@ def demo(
         Path | None,
         typer.Option("--stop", metavar="DATA_DIR", help="Stop a server left running by --keep.", show_default=False),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Audit a throwaway OurVidz database that has drifted: nothing to set up, nothing to clean up.
 
@@ -48,7 +49,7 @@ def demo(
         if stop is not None:
             stop_demo(stop, console)
             raise typer.Exit(exit_codes.OK)
-        code = run_demo(keep, reports_dir, console)
+        code = run_demo(keep, reports_dir, console, quiet=quiet)
     except AuditorError as error:
         raise fail(error) from None
     raise typer.Exit(code)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, complete_environment, epilog, fail
+from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, QuietOption, complete_environment, epilog, fail
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ def snapshot(
         str | None,
         typer.Option("--docs", help="Docs folder, relative to the inventory (default docs/database if present)."),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Write inventory.yaml from a live database, or refresh it with --update.
 
@@ -129,8 +130,12 @@ def snapshot(
     accepts a security finding (a bucket made public, a new exposure): those are left to
     auditor accept, and listed.
     """
+    from auditor.catalog.settings import SessionSettings
+    from auditor.progress import Progress
     from auditor.snapshot import create_inventory, refresh_inventory
 
+    progress = Progress.on_stderr(quiet)
+    settings = SessionSettings(progress=progress.reporter)
     try:
         if prune and not update:
             raise UsageError("--prune works with --update: it removes entries gone from the database.")
@@ -140,7 +145,9 @@ def snapshot(
                 "leave out --force, --schema, --project and --docs."
             )
         if update:
-            outcome = refresh_inventory(output, environment=env, db_url=db_url, prune=prune, with_columns=columns)
+            outcome = refresh_inventory(
+                output, environment=env, db_url=db_url, prune=prune, with_columns=columns, settings=settings
+            )
         else:
             outcome = create_inventory(
                 output,
@@ -153,10 +160,15 @@ def snapshot(
                 policies=policies,
                 policy_expressions=policy_expressions,
                 overwrite=force or dry_run or check,  # nothing is written without --force
+                settings=settings,
             )
+        progress.stop()
         _finish(outcome, dry_run=dry_run or check, stdout=str(output) == "-")
     except AuditorError as error:
+        progress.stop()
         raise fail(error) from None
+    finally:
+        progress.stop()
     if check and outcome.new != outcome.old:
         raise typer.Exit(1)
 

@@ -27,6 +27,7 @@ from auditor.embedded import EmbeddedServer, embedded_server, stop_kept_server
 from auditor.errors import UsageError
 from auditor.inventory import load_inventory
 from auditor.model import Report, Severity
+from auditor.progress import Progress
 from auditor.render import render
 from auditor.render.terminal import print_report
 from auditor.reports import write_atomically
@@ -39,18 +40,22 @@ LEFT_OUT_DOC = "60-projects.md"
 """The doc the demo's copy lacks: the audit reports it as missing (doc-missing projects)."""
 
 
-def run_demo(keep: bool, reports_dir: Path, console: Console) -> int:
+def run_demo(keep: bool, reports_dir: Path, console: Console, *, quiet: bool = False) -> int:
     """Run the demo; the audit's exit code (1: the drift is found). `keep` leaves the server running."""
-    status = consoles.console(stderr=True).status("Starting the demo PostgreSQL server")
+    progress = Progress.on_stderr(quiet)
+    progress.say("Starting the demo PostgreSQL server")
     with _inventory_path() as shipped:
-        with status, embedded_server(progress=status.update) as server:
-            status.update("Loading the OurVidz database and its drift")
-            url = _load_demo_database(server)
-            inventory = _copy_inventory(shipped, reports_dir / DEMO_COPY)
-            status.update("Auditing")
-            report = audit(inventory, db_url=url, label="demo")
-            if keep:
-                server.detach()
+        try:
+            with embedded_server(progress=progress.say) as server:
+                progress.say("Loading the OurVidz database and its drift")
+                url = _load_demo_database(server)
+                inventory = _copy_inventory(shipped, reports_dir / DEMO_COPY)
+                progress.say("Auditing")
+                report = audit(inventory, db_url=url, label="demo")
+                if keep:
+                    server.detach()
+        finally:
+            progress.stop()
         print_report(report, console)
         _write_reports(report, reports_dir)
         if keep:
