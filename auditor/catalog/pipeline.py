@@ -13,8 +13,11 @@ every Sync, so it could not stream the tables nor tell one failed read from the 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import selectors
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -103,6 +106,7 @@ class Pipeline:
         self._last_reply = time.monotonic()
         self._replied = False
         self._pgconn.enter_pipeline_mode()
+        self._cork(True)
 
     def send(self, statement: Statement) -> None:
         """Queue the file's statements, its values sent apart from the text as bound parameters."""
@@ -129,6 +133,7 @@ class Pipeline:
         """Send everything queued."""
         while self._pgconn.flush():
             self._wait(selectors.EVENT_WRITE)
+        self._cork(False)
         self._last_reply = time.monotonic()  # silence is counted from here
 
     def read(self, parse: Callable[[Iterator[tuple]], T]) -> T:
@@ -182,6 +187,17 @@ class Pipeline:
         if result.error_field(pq.DiagnosticField.SQLSTATE) is None:  # from libpq: the connection failed
             return psycopg.OperationalError(result.get_error_message(self._connection.info.encoding))
         return psycopg.errors.error_from_result(result, encoding=self._connection.info.encoding)
+
+    def _cork(self, on: bool) -> None:
+        """Hold (or let go) the socket's outgoing bytes, so that the statements leave as one flight:
+        libpq writes its buffer 8 KB at a time as statements are queued, and a server would start
+        answering the first part while the rest is still being queued. Linux only (TCP_CORK);
+        elsewhere, and on Unix sockets, nothing happens."""
+        if not hasattr(socket, "TCP_CORK"):
+            return
+        with contextlib.suppress(OSError), socket.socket(fileno=os.dup(self._pgconn.socket)) as sock:
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, int(on))
 
     def _wait(self, events: int) -> None:
         """Wait until the socket is ready for `events`, at most until the deadline."""
