@@ -1,4 +1,9 @@
-"""Timing helpers: wall time, CPU time and peak memory of a command, wall time of a call."""
+"""Measuring: samples of commands and calls, taken interleaved, summarised as medians and paired ratios.
+
+Every measure of a comparison is taken once per round, in turn (A, B, C, A, B, C...), so a burst
+of load on the machine falls on all of them alike; a ratio is computed within each round (A1/B1,
+A2/B2...) and its median reported with its spread, which says how noisy the machine was.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +13,22 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+LAUNCHER = Path(__file__).with_name("launch.py")
 
-@dataclass
-class Measure:
-    """Several runs of one thing: wall times in ms and, for commands, CPU time and peak RSS.
 
-    CPU time (user + system) is reported beside wall time because it hardly moves when other
-    processes load the machine, while wall time does.
-    """
+@dataclass(frozen=True)
+class Sample:
+    wall_ms: float
+    cpu_ms: float | None = None  # commands only: user + system time of the process
+    peak_mb: float | None = None  # commands only: peak resident memory
+    round_trips: int | None = None  # through a latency proxy only
 
-    wall_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    peak_mb: list[float] = field(default_factory=list)
 
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.wall_ms)
-
-    @property
-    def max_peak_mb(self) -> float | None:
-        return max(self.peak_mb) if self.peak_mb else None
-
-    def as_json(self) -> dict:
-        result = {"median_ms": round(self.median_ms, 1), "runs_ms": [round(t, 1) for t in self.wall_ms]}
-        if self.cpu_ms:
-            result["cpu_median_ms"] = round(statistics.median(self.cpu_ms), 1)
-        if self.peak_mb:
-            result["peak_mb"] = round(max(self.peak_mb), 1)
-        return result
+Measure = Callable[[], Sample]
 
 
 def command_environment() -> dict[str, str]:
@@ -49,34 +38,61 @@ def command_environment() -> dict[str, str]:
     return env
 
 
-LAUNCHER = Path(__file__).with_name("launch.py")
-
-
-def run_command(argv: Sequence[str], runs: int, ok: Sequence[int] = (0,), warmup: int = 1) -> Measure:
-    """Run `argv` warmup + runs times through bench/launch.py; wall, CPU and peak RSS of each run."""
-    measure = Measure()
+def command(argv: Sequence[str], ok: Sequence[int] = (0,)) -> Measure:
+    """Run `argv` through bench/launch.py: wall time, CPU time and peak memory of the process."""
     env = command_environment()
-    for index in range(warmup + runs):
+
+    def run() -> Sample:
         launched = subprocess.run(
             [sys.executable, str(LAUNCHER), *argv], capture_output=True, text=True, env=env, check=True
         )
         result = json.loads(launched.stdout)
         if result["exit_code"] not in ok:
             raise RuntimeError(f"{' '.join(argv)} exited {result['exit_code']}: {result['stderr']}")
-        if index >= warmup:
-            measure.wall_ms.append(result["wall_ms"])
-            measure.cpu_ms.append(result["cpu_ms"])
-            measure.peak_mb.append(result["peak_mb"])
-    return measure
+        return Sample(result["wall_ms"], result["cpu_ms"], result["peak_mb"])
+
+    return run
 
 
-def run_call(call: Callable[[], object], runs: int, warmup: int = 1) -> Measure:
-    """Wall time of an in-process call, warmup + runs times."""
-    measure = Measure()
-    for index in range(warmup + runs):
+def call(function: Callable[[], object]) -> Measure:
+    """Wall time of an in-process call."""
+
+    def run() -> Sample:
         started = time.perf_counter()
-        call()
-        elapsed = (time.perf_counter() - started) * 1000
-        if index >= warmup:
-            measure.wall_ms.append(elapsed)
-    return measure
+        function()
+        return Sample((time.perf_counter() - started) * 1000)
+
+    return run
+
+
+def interleaved(measures: Mapping[str, Measure], runs: int, warmup: int = 1) -> dict[str, list[Sample]]:
+    """`runs` rounds (after `warmup` unrecorded ones), each taking every measure once, in turn."""
+    samples: dict[str, list[Sample]] = {name: [] for name in measures}
+    for index in range(warmup + runs):
+        for name, measure in measures.items():
+            sample = measure()
+            if index >= warmup:
+                samples[name].append(sample)
+    return samples
+
+
+def summary(samples: Sequence[Sample]) -> dict:
+    walls = [s.wall_ms for s in samples]
+    result = {"median_ms": round(statistics.median(walls), 1), "runs_ms": [round(w, 1) for w in walls]}
+    if samples[0].cpu_ms is not None:
+        result["cpu_median_ms"] = round(statistics.median(s.cpu_ms for s in samples), 1)
+    if samples[0].peak_mb is not None:
+        result["peak_mb"] = round(max(s.peak_mb for s in samples), 1)
+    if samples[0].round_trips is not None:
+        result["round_trips"] = max(s.round_trips for s in samples)
+    return result
+
+
+def paired(numerators: Sequence[Sample], denominators: Sequence[Sample]) -> dict:
+    """The ratios round by round: their median, and the lowest and highest (the noise)."""
+    ratios = [a.wall_ms / b.wall_ms for a, b in zip(numerators, denominators, strict=True)]
+    return {
+        "median": round(statistics.median(ratios), 2),
+        "min": round(min(ratios), 2),
+        "max": round(max(ratios), 2),
+    }

@@ -5,9 +5,9 @@ Each database has Supabase's platform schemas (auditor/demo/platform.sql), `size
 dropped columns, every 50th is partitioned into 4 partitions), 1,000 storage buckets and
 10,000 objects. Its grants are Supabase's (every table granted to anon and authenticated by
 default privileges) or plain (those revoked, as on a plain PostgreSQL or a project that revoked
-them: the API roles hold no table privilege, so any read-access check looks at the columns). The inventory declares it with some drift of every kind: undeclared and
-missing tables, wrong column counts and types, undeclared and missing buckets, changed size
-limits.
+them: the API roles hold no table privilege, so any read-access check looks at the columns).
+The inventory declares it with some drift of every kind: undeclared and missing tables, wrong
+column counts and types, undeclared and missing buckets, changed size limits.
 """
 
 from __future__ import annotations
@@ -94,8 +94,8 @@ GRANTS = ("supabase", "plain")
 
 def grants_sql(grants: str) -> str:
     """What makes a database's grants `grants`, run after its tables are created."""
-    if grants == "supabase":
-        return ""  # platform.sql's default privileges granted every table
+    if grants == "supabase":  # as platform.sql's default privileges give every new table
+        return "grant all on all tables in schema public to anon, authenticated, service_role;"
     return "revoke all on all tables in schema public from anon, authenticated, service_role;"
 
 
