@@ -183,9 +183,9 @@ def connect(url: str, environment: str, settings: SessionSettings, deadline: Dea
         except psycopg.Error as error:
             fault = faults.connect_fault(str(error))
             delay = min(settings.retry_delay * 2 ** (attempt - 1), MAX_RETRY_DELAY)
-            late = deadline.remaining() <= delay
-            if not fault.transient or attempt >= attempts or faults.is_bad_parameter(error) or late:
-                outcome = _attempts(attempt, fault, deadline if late and fault.transient else None)
+            retry = fault.transient and attempt < attempts and not faults.is_bad_parameter(error)
+            if not retry or deadline.remaining() <= delay:
+                outcome = _attempts(attempt, fault, deadline if retry else None)
                 raise _connect_failure(error, fault, url, environment, timeout, outcome) from None
         settings.report(f"{fault.kind.capitalize()}; retrying in {delay:g} s (attempt {attempt + 1} of {attempts})")
         time.sleep(delay)
