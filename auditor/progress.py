@@ -70,12 +70,13 @@ class Progress:
         with self._lock:
             if not self._shown:
                 return
-            from rich.console import Console
             from rich.live import Live
             from rich.spinner import Spinner
 
+            from auditor import consoles
+
             self._spinner = Spinner("dots")
-            self._live = Live(self._spinner, console=Console(stderr=True, highlight=False), transient=True)
+            self._live = Live(self._spinner, console=consoles.console(stderr=True), transient=True)
             self._live.start()
             self._render()
 
