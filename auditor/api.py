@@ -278,28 +278,34 @@ class CatalogPrefetch:
         from auditor.catalog.postgres import read_catalog
 
         self._key = (url, header.schemas)
-        self._thread = threading.Thread(
-            target=self._read, args=(read_catalog, url, header.schemas, name), name="catalog-prefetch", daemon=True
-        )
+        args = (read_catalog, url, header.schemas, name, header.policy_expressions)
+        self._thread = threading.Thread(target=self._read, args=args, name="catalog-prefetch", daemon=True)
         self._thread.start()
 
-    def _read(self, read_catalog: Callable[..., Catalog], url: str, schemas: tuple[str, ...], name: str) -> None:
+    def _read(
+        self, read_catalog: Callable[..., Catalog], url: str, schemas: tuple[str, ...], name: str, expressions: bool
+    ) -> None:
         try:
             self._outcome = read_catalog(
-                url, schemas, environment=name, catalog_source=self._catalog_source, settings=self._settings
+                url,
+                schemas,
+                environment=name,
+                catalog_source=self._catalog_source,
+                settings=self._settings,
+                policy_expressions=expressions,
             )
         except BaseException as error:  # re-raised in the auditing thread by catalog()
             self._outcome = error
 
-    def catalog(self, url: str, schemas: tuple[str, ...]) -> Catalog | None:
+    def catalog(self, url: str, schemas: tuple[str, ...], policy_expressions: bool = False) -> Catalog | None:
         """The catalog read for this URL and these schemas (raising what the read raised), or
-        None when no read was started for them."""
+        None when no read was started for them, or it lacks the policy expressions asked for."""
         if self._thread is None or self._key != (url, schemas):
             return None
         self._thread.join()
         if isinstance(self._outcome, BaseException):
             raise self._outcome
-        return self._outcome
+        return self._outcome if self._outcome.policy_expressions or not policy_expressions else None
 
 
 def audit_inventory(
@@ -332,10 +338,16 @@ def audit_inventory(
         catalog = storage_api.api_catalog(listing, api.environment)
         return build_report(inventory, catalog, environment=api.environment, target=api.describe(), docs=docs)
     name, url = resolve_database_url(inventory, environment, db_url, environ, label)
-    catalog = prefetch.catalog(url, inventory.schemas) if prefetch else None
+    expressions = inventory.policy_expressions
+    catalog = prefetch.catalog(url, inventory.schemas, expressions) if prefetch else None
     if catalog is None:
         catalog = read_catalog(
-            url, inventory.schemas, environment=name, catalog_source=catalog_source, settings=settings
+            url,
+            inventory.schemas,
+            environment=name,
+            catalog_source=catalog_source,
+            settings=settings,
+            policy_expressions=expressions,
         )
     target = urls.describe(url)
     if api is not None:

@@ -63,6 +63,7 @@ _LONE_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 
 
 HeaderCallback = Callable[[Inventory], None]
+_EXPRESSION_KEY = re.compile(r"(?:^|[\s{,])(?:using|check)\s*:", re.MULTILINE)
 
 
 def load_inventory(path: str | os.PathLike[str], on_header: HeaderCallback | None = None) -> Inventory:
@@ -101,7 +102,7 @@ def _load(text: str, file: str, on_header: HeaderCallback | None) -> Inventory:
     if root is None:
         raise InventoryError([Problem(file, 1, 1, "", "the inventory is empty")])
     validator = _Validator(file)
-    inventory = validator.inventory(root, on_header)
+    inventory = validator.inventory(root, on_header, expressions_hint=_EXPRESSION_KEY.search(text) is not None)
     if validator.problems:
         raise InventoryError(sorted(validator.problems, key=lambda p: (p.line, p.column)))
     return inventory
@@ -294,7 +295,9 @@ class _Validator:
 
     # --- sections ----------------------------------------------------------------------
 
-    def inventory(self, root: yn.Node, on_header: HeaderCallback | None = None) -> Inventory:
+    def inventory(
+        self, root: yn.Node, on_header: HeaderCallback | None = None, *, expressions_hint: bool = True
+    ) -> Inventory:
         top = self.mapping(root, "", TOP_KEYS) or {}
         # `tables:` alone declares none; a section of the kinds a file may leave out is inventoried
         # as soon as it is there, empty or not
@@ -330,6 +333,7 @@ class _Validator:
             docs_stub_bytes=stub_bytes,
             exposed_schemas=exposed,
             fail_on=fail_on,
+            policy_expressions=expressions_hint,
         )
         if on_header is not None and not self.problems:
             on_header(header)
@@ -360,6 +364,8 @@ class _Validator:
             ignore=self.ignore(top["ignore"][1]) if "ignore" in top else (),
             **relations,
         )
+        policies = [p for t in tables for p in t.policies or ()] + list(storage_policies or ())
+        inventory = replace(inventory, policy_expressions=any(p.using or p.check for p in policies))
         self.declared_and_ignored(inventory)
         return inventory
 

@@ -233,6 +233,10 @@ class Inventory:
     functions: tuple[FunctionSpec, ...] | None = None
     storage_policies: tuple[PolicySpec, ...] | None = None  # policies on storage.objects; None: not checked
     ignore: tuple[IgnoreRule, ...] = ()
+    # whether a declared policy gives its expressions (using/check): the catalog read then prints
+    # every policy's (see auditor/sql/policies.sql). In the header of a file still being read, a
+    # hint from its text that is never false when the file does.
+    policy_expressions: bool = False
     fail_on: str | None = None  # audit.fail_on: the project's default for --fail-on
 
     @property
@@ -338,17 +342,21 @@ class LiveFunction:
 
 @dataclass(frozen=True)
 class LivePolicy:
-    """A policy as pg_policies prints it."""
+    """A policy as pg_policies prints it. An expression that names columns is read only when asked
+    for (it costs its table's relation cache entry on the server): then `has_using` is true and
+    `using` None."""
 
     schema: str
     table: str
     name: str
     command: str  # one of POLICY_COMMANDS
     roles: tuple[str, ...]  # sorted; "public" for PUBLIC
-    using: str | None
-    check: str | None
+    using: str | None  # the USING expression; None: none, or not read
+    check: str | None  # the WITH CHECK expression; None: none, or not read
     restrictive: bool
     rls_enabled: bool  # on its table
+    has_using: bool = True
+    has_check: bool = True
 
 
 @dataclass(frozen=True)
@@ -404,6 +412,7 @@ class Catalog:
     foreign_tables: tuple[LiveRelation, ...] | None = None
     functions: tuple[LiveFunction, ...] | None = None
     policies: tuple[LivePolicy, ...] | None = None  # of the audited schemas' tables and storage.objects
+    policy_expressions: bool = False  # whether every policy's expressions were read (LivePolicy)
 
     def live(self, kind: Kind) -> tuple | None:
         """The live objects of an inventoried kind; None when they were not read."""

@@ -370,3 +370,19 @@ def test_a_view_s_documentation_findings_are_accepted_like_a_table_s(ourvidz_db:
     assert accepted.returncode == 0, accepted.stderr
     assert "  gallery:\n    doc: false\n" in inventory.read_text()
     assert ("doc-missing", "gallery") not in found(ourvidz_db, inventory)
+
+
+def test_policy_expressions_naming_columns_are_printed_only_when_asked_for(ourvidz_db: str) -> None:
+    """Printing them costs the server each table's relation cache entry (auditor/sql/policies.sql)."""
+    from auditor.catalog.postgres import read_catalog
+
+    pg.execute(ourvidz_db, "create policy anyone on public.api_providers for update to anon using (true)")
+
+    def policies(expressions: bool) -> dict[str, tuple]:
+        catalog = read_catalog(ourvidz_db, ("public",), environment="test", policy_expressions=expressions)
+        return {p.name: (p.has_using, p.using) for p in catalog.policies}
+
+    cheap, full = policies(False), policies(True)
+    assert cheap["Users can view their own jobs"] == (True, None)  # names user_id: not printed
+    assert full["Users can view their own jobs"] == (True, "(auth.uid() = user_id)")
+    assert cheap["anyone"] == full["anyone"] == (True, "true")  # names no column: always printed

@@ -474,3 +474,23 @@ def test_a_new_table_goes_in_its_place_in_a_sorted_section(ourvidz_db: str, tmp_
     tables = path.read_text().split("\ntables:\n")[1].split("\n\n")[0]
     keys = re.findall(r"^  (\S+):", tables, flags=re.MULTILINE)
     assert "jobs_archive" in keys and keys == sorted(keys)
+
+
+def test_policies_are_declared_by_default_only_while_a_person_can_read_them(
+    ourvidz_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import auditor.snapshot as snapshot_module
+
+    def new(**options) -> snapshot_module.Outcome:
+        return snapshot_module.create_inventory(
+            tmp_path / "inventory.yaml", environment="local", db_url=ourvidz_db, **options
+        )
+
+    assert "    policies:\n" in new().new and new().notes == []  # 26 tables: declared
+    monkeypatch.setattr(snapshot_module, "POLICIES_BY_DEFAULT", 25)
+    large = new()
+    assert "policies:" not in large.new.split("\nstorage_policies:")[0]
+    assert large.notes == [
+        "the tables' policies are not declared: over 25 tables they would double the file; --policies declares them"
+    ]
+    assert "    policies:\n" in new(policies=True).new  # asked for: declared whatever the size

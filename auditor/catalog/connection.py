@@ -41,6 +41,7 @@ class CatalogRequest:
 
     schemas: tuple[str, ...]
     catalog_source: str = "pg_catalog"
+    policy_expressions: bool = False  # print every policy's expressions, not only those naming no column
 
 
 @dataclass(frozen=True)

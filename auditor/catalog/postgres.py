@@ -29,13 +29,20 @@ def read_catalog(
     environment: str,
     catalog_source: str = "pg_catalog",
     settings: SessionSettings | None = None,
+    policy_expressions: bool = False,
 ) -> Catalog:
-    """Read the live catalog; checks the role has no privilege for are listed as skipped."""
-    session = run_reads(url, environment, settings or SessionSettings(), READS, CatalogRequest(schemas, catalog_source))
+    """Read the live catalog; checks the role has no privilege for are listed as skipped.
+
+    `policy_expressions`: print every policy's USING and WITH CHECK expressions (those that name
+    no column always are), for an inventory that declares them or a snapshot that writes them.
+    """
+    request = CatalogRequest(schemas, catalog_source, policy_expressions)
+    session = run_reads(url, environment, settings or SessionSettings(), READS, request)
     tables = session.values["tables"]
     relations = session.values["relations"]
     buckets, counts_available, skipped = _storage(session)
     return Catalog(
+        policy_expressions=policy_expressions,
         tables=tables,
         buckets=buckets,
         object_counts_available=counts_available,
@@ -127,7 +134,13 @@ READS = (
     ),
     Read("relations", _with_schemas("relations", **ROLE_PARAMS), parse_relations),
     Read("functions", _with_schemas("functions", **ROLE_PARAMS), parse_functions),
-    Read("policies", _with_schemas("policies"), parse_policies),
+    Read(
+        "policies",
+        lambda request: Statement(
+            "policies", {"schemas": list(request.schemas), "expressions": request.policy_expressions}
+        ),
+        parse_policies,
+    ),
     Read("row_filters", _statement("storage_row_filters"), next),
     Read("object_counts", _statement("bucket_objects"), _object_counts, _unreadable("storage.objects", OBJECT_COUNTS)),
     Read("buckets", _statement("buckets"), _bucket_rows, _unreadable("storage.buckets", "buckets")),

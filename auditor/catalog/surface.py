@@ -28,6 +28,6 @@ def parse_functions(rows: Iterator[tuple]) -> tuple[LiveFunction, ...]:
 
 def parse_policies(rows: Iterator[tuple]) -> tuple[LivePolicy, ...]:
     return tuple(
-        LivePolicy(schema, table, name, command, tuple(sorted(roles)), using, check, restrictive, rls)
-        for schema, table, name, command, roles, using, check, restrictive, rls in rows
+        LivePolicy(schema, table, name, command, tuple(roles), using, check, restrictive, rls, has_using, has_check)
+        for schema, table, name, command, roles, has_using, using, has_check, check, restrictive, rls in rows
     )

@@ -89,11 +89,13 @@ def snapshot(
         bool, typer.Option("--columns", help="Declare column names and types, not only counts (new entries).")
     ] = False,
     policies: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--policies/--no-policies", help="Declare each table's row level security policies (command and roles)."
+            "--policies/--no-policies",
+            help="Declare each table's row level security policies (command and roles); by default up to 2,000 tables.",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
     policy_expressions: Annotated[
         bool,
         typer.Option(
@@ -228,6 +230,8 @@ def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
     """Print the new file, or the diff (dry run), or write the file; then say what changed on stderr."""
     for skipped in outcome.skipped:
         typer.echo(f"note: not read: {skipped.check}: {skipped.reason}", err=True)
+    for note in outcome.notes:
+        typer.echo(f"note: {note}", err=True)
     if stdout:
         sys.stdout.write(outcome.new)
         return

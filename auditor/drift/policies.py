@@ -134,11 +134,11 @@ def always_true(policy: LivePolicy, table: str, spec: PolicySpec | None) -> Outc
         return None
     using, check = _normalized(policy.using), _normalized(policy.check)
     writes = policy.command in ("update", "delete", "all")
-    loose_using = writes and (using in _ALWAYS_TRUE or policy.using is None)
+    loose_using = writes and (using in _ALWAYS_TRUE or not policy.has_using)
     loose_check = (
         check in _ALWAYS_TRUE
-        or (policy.check is None and policy.command == "insert")
-        or (policy.check is None and policy.command in ("update", "all") and using in _ALWAYS_TRUE)
+        or (not policy.has_check and policy.command == "insert")
+        or (not policy.has_check and policy.command in ("update", "all") and using in _ALWAYS_TRUE)
     )
     if not (loose_using or loose_check):
         return None
