@@ -14,15 +14,16 @@ from typing import TextIO
 
 from auditor.errors import UsageError
 from auditor.model import Report, Severity
-from auditor.render.values import Locator
+from auditor.render.values import Locator, visible
 
 SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    """A workflow command's message: %, CR and LF would end or corrupt the command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: %, CR and LF would end or corrupt the command; invisible
+    characters are shown as escapes."""
+    return visible(text, newlines=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

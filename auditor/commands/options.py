@@ -46,10 +46,13 @@ def fail(error: AuditorError) -> typer.Exit:
 
 def say(message: str) -> None:
     """Print a message for a person on stderr: wrapped to the width of a terminal at spaces and
-    separators (a long URL is not cut mid-word), one line per message in a log or a pipe."""
+    separators (a long URL is not cut mid-word), one line per message in a log or a pipe. It may
+    quote outside text (a server's error, a name from the database or the command line): every
+    invisible or terminal-driving character is shown as an escape, as the reports show them."""
     from auditor.render.layout import for_terminal
+    from auditor.render.values import visible
 
-    typer.echo(for_terminal(message, sys.stderr), err=True)
+    typer.echo(for_terminal(visible(message, newlines=True), sys.stderr), err=True)
 
 
 def epilog(examples: list[str], exit_codes: str) -> str:

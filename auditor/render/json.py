@@ -7,7 +7,7 @@ import json
 
 from auditor import __version__
 from auditor.model import Finding, Report
-from auditor.render.values import SECURITY
+from auditor.render.values import SECURITY, json_visible
 
 JSON_FORMAT_VERSION = 2
 SCHEMA_ID = f"urn:supabase-inventory-auditor:report:{JSON_FORMAT_VERSION}"
@@ -86,7 +86,8 @@ def report_dict(report: Report) -> dict:
 
 def render_json(report: Report) -> str:
     """The report indented, except `live_columns`: one table a line, so that a 10,000-table
-    report stays short to read and quick to write (json indents in pure Python, lists in C)."""
+    report stays short to read and quick to write (json indents in pure Python, lists in C).
+    Invisible characters in names are written as JSON escapes (values.json_visible)."""
     data = report_dict(report)
     columns = data.pop("live_columns")
     text = json.dumps(data, indent=2, ensure_ascii=False)
@@ -96,7 +97,7 @@ def render_json(report: Report) -> str:
     else:
         tail = _compact(columns)
     body = text[: text.rindex("\n}")]  # the object without its closing brace
-    return f'{body},\n  "live_columns": {tail}\n}}\n'
+    return json_visible(f'{body},\n  "live_columns": {tail}\n}}\n')
 
 
 def _compact(value: object) -> str:

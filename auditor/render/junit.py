@@ -10,14 +10,14 @@ import xml.etree.ElementTree as ET
 
 from auditor import __version__
 from auditor.model import Finding, Report
-from auditor.render.values import at_or_above, objects_with_findings
+from auditor.render.values import at_or_above, objects_with_findings, visible
 
 # Characters XML 1.0 cannot hold, even escaped (PostgreSQL identifiers may contain them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _text(value: object) -> str:
-    return _NOT_XML.sub("\ufffd", str(value))
+    return _NOT_XML.sub("\ufffd", visible(value, newlines=True))
 
 
 def render_junit(report: Report, fail_on: str | None = "error") -> str:

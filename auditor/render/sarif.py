@@ -9,7 +9,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.model import Finding, Report, Severity
-from auditor.render.values import SECURITY, Locator
+from auditor.render.values import SECURITY, Locator, json_visible
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -45,7 +45,7 @@ def render_sarif(report: Report) -> str:
             {"rule": f.rule, "name": f.name} for f in report.baseline.resolved
         ]
     document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _uri(path: str) -> str:
