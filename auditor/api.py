@@ -18,7 +18,7 @@ from auditor.catalog.settings import SessionSettings
 from auditor.docs.scan import scan_docs
 from auditor.docs.tree import DocsTree
 from auditor.drift import judge
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, Interrupted, UsageError
 from auditor.inventory import load_inventory
 from auditor.model import (
     INVENTORIED,
@@ -55,17 +55,20 @@ def resolve_database_url(
     environment: str | None,
     db_url: str | None = None,
     environ: Mapping[str, str] = os.environ,
-    label: str = "custom",
+    label: str | None = None,
 ) -> tuple[str, str]:
     """(environment name, connection URL) for a run; --db-url / AUDITOR_DATABASE_URL win.
 
-    `label` names a run given only a URL, with no environment of the inventory.
+    `label` names a run given only a URL, with no environment of the inventory; by default it
+    is named after its target (urls.environment_name). A URL whose password is ambiguous is
+    refused here, before any connection (urls.check_url).
     """
     override = db_url or environ.get(DATABASE_URL_VARIABLE)
     if environment is not None:
         check_environment(inventory, environment)
     if override:
-        return environment or label, override
+        urls.check_url(override, f"The URL given with --db-url or {DATABASE_URL_VARIABLE}")
+        return environment or label or urls.environment_name(override), override
     if environment is None:
         raise UsageError(
             f"Choose an environment with --env (in {inventory.path}: {_known(inventory)}), "
@@ -75,6 +78,7 @@ def resolve_database_url(
     url = urls.expand(template, environ, where=f"Environment '{environment}'")
     if not url.strip():
         raise UsageError(f"Environment '{environment}' has an empty database URL.")
+    urls.check_url(url, f"The database URL of environment '{environment}'")
     return environment, url
 
 
@@ -204,10 +208,10 @@ def file_sha256(path: str) -> str:
 def failed_report(
     inventory: Inventory,
     environment: str | None,
-    error: AuditorError,
+    error: AuditorError | Interrupted,
     *,
     db_url: str | None = None,
-    label: str = "custom",
+    label: str | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> Report:
     """The report of an audit that reached no verdict: status 'failed', never mistaken for clean."""
@@ -226,7 +230,11 @@ def failed_report(
 
 
 def _failed_target(
-    inventory: Inventory, environment: str | None, db_url: str | None, label: str, environ: Mapping[str, str]
+    inventory: Inventory,
+    environment: str | None,
+    db_url: str | None,
+    label: str | None,
+    environ: Mapping[str, str],
 ) -> tuple[str, str]:
     """(environment name, target) of a failed report; the target is 'unknown' when it cannot be worked out."""
     from auditor.catalog.storage_api import describe_target
@@ -236,9 +244,17 @@ def _failed_target(
             name, url = resolve_database_url(inventory, environment, db_url, environ, label)
             return name, urls.describe(url)
         except AuditorError:
-            return environment or label, describe_target(inventory, environment, environ)
+            return _run_name(environment, label, db_url, environ), describe_target(inventory, environment, environ)
     except Exception:  # the bug that failed the audit may strike here again: the report is written all the same
-        return environment or label, "unknown"
+        return environment or label or "unknown", "unknown"
+
+
+def _run_name(environment: str | None, label: str | None, db_url: str | None, environ: Mapping[str, str]) -> str:
+    """The environment name of a run, as resolve_database_url names it, when that refused the run."""
+    override = db_url or environ.get(DATABASE_URL_VARIABLE)
+    if environment or label or not override:
+        return environment or label or "unknown"
+    return urls.environment_name(override)
 
 
 class CatalogPrefetch:
@@ -313,7 +329,7 @@ def audit_inventory(
     environment: str | None,
     *,
     db_url: str | None = None,
-    label: str = "custom",
+    label: str | None = None,
     catalog_source: str = "pg_catalog",
     settings: SessionSettings | None = None,
     environ: Mapping[str, str] = os.environ,
@@ -334,7 +350,8 @@ def audit_inventory(
     docs = scan_docs(inventory)
     api = storage_api.api_target(inventory, environment, environ)
     if api is not None and not (api.has_database_url or db_url or environ.get(DATABASE_URL_VARIABLE)):
-        listing = storage_api.read_listing(api, timeout=settings.connect_timeout)
+        legacy = tuple(b.id for b in inventory.buckets if b.status == "legacy")
+        listing = storage_api.read_listing(api, timeout=settings.connect_timeout, legacy=legacy)
         catalog = storage_api.api_catalog(listing, api.environment)
         return build_report(inventory, catalog, environment=api.environment, target=api.describe(), docs=docs)
     name, url = resolve_database_url(inventory, environment, db_url, environ, label)
@@ -361,7 +378,7 @@ def audit(
     environment: str | None = None,
     *,
     db_url: str | None = None,
-    label: str = "custom",
+    label: str | None = None,
     catalog_source: str = "pg_catalog",
     statement_timeout: str = "30s",
     settings: SessionSettings | None = None,
@@ -416,5 +433,8 @@ def audit_environments(
     workers = max(1, min(jobs, len(environments)))
     if workers == 1:
         return [run(name) for name in environments]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit")
+    try:
         return list(pool.map(run, environments))
+    finally:  # interrupted (a signal): do not wait for audits still under way
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -11,13 +11,14 @@ import errno
 import gc
 import os
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer >= 0.26 vendors click
 
 from auditor import __version__, exit_codes
-from auditor.commands import audit, demo, docs, rules, schema, snapshot, validate
+from auditor.commands import audit, demo, docs, options, rules, schema, snapshot, validate
+from auditor.errors import Interrupted
 
 app = typer.Typer(
     name="auditor",
@@ -63,11 +64,15 @@ def main() -> None:
     # nothing (a fifth of a 10,000-table audit's CPU time; peak memory is the same without it).
     gc.disable()
     os.environ.setdefault("TERMINAL_WIDTH", "100")  # help text width when not on a terminal
-    for stream in (sys.stdout, sys.stderr):
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
         # Reports hold emoji and database names: on a terminal that cannot show a character
         # (e.g. PYTHONIOENCODING=ascii) print an escape instead of failing the audit.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+        if stream is not None:
+            setattr(sys, name, ReaderMayLeave(stream))
+    options.IN_OWN_PROCESS = True
     try:
         code = app(prog_name="auditor", standalone_mode=False)  # usage errors come back to be shown as ours
     except SystemExit as done:  # completion, a closed pipe, SIGTERM (143), sys.exit in a command
@@ -75,6 +80,9 @@ def main() -> None:
     except ClickException as error:
         _show_usage_error(error)
         _end_process(error.exit_code)
+    except Interrupted as stop:  # a command that stops on signals, other than `audit` (which ends itself)
+        _say(f"error: {stop}")
+        _end_process(stop.exit_code)
     except OSError as error:
         if os.environ.get("AUDITOR_DEBUG") or error.errno not in OUTPUT_ERRNOS:
             raise
@@ -101,6 +109,47 @@ def _show_usage_error(error: ClickException) -> None:
     if context is not None:
         typer.echo(f"{context.get_usage()}\nTry '{context.command_path} --help' for help.\n", err=True)
     typer.echo(f"error: {error.format_message()}", err=True)
+
+
+class ReaderMayLeave:
+    """A standard stream whose reader may go away (`auditor audit | head -1`): what is written
+    after that is discarded, so the command runs on and ends with its own exit code (click
+    would end it with 1, the drift code, in the middle of its work)."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._discard()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._discard()
+
+    def _discard(self) -> None:
+        """Point the descriptor at /dev/null, so that the buffered text and all later writes go
+        nowhere without an error."""
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        from auditor.commands.options import say
+
+        say(message)
 
 
 OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)

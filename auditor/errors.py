@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 
 from auditor import exit_codes
@@ -48,3 +49,14 @@ class SourceUnavailable(AuditorError):
     """The database or API could not be reached or read: no verdict is possible."""
 
     exit_code = exit_codes.UNREACHABLE
+
+
+class Interrupted(BaseException):
+    """The process was asked to stop (SIGTERM from CI, Ctrl-C, a closed terminal): the run ends
+    at once, and the reports asked for are written as failed. A BaseException, as KeyboardInterrupt
+    is, so that no `except Exception` holds it up; its exit code is the shells' 128 + signal."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        self.exit_code = 128 + signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}: the audit stopped before it reached a verdict")

@@ -75,7 +75,7 @@ def test_drift_is_reported_exactly_in_every_format(ourvidz_db: str, tmp_path: Pa
         cell = "| " + name.replace("_", "\\_") + " |"
         assert any(row.startswith(f"| `{rule}`") and cell in row for row in rows), rule
         assert f"| `{rule}`" in (errors if severity == "error" else warnings)
-    assert "Bucket user-library allows 100MB per file; the inventory says 50MB." in markdown
+    assert "Bucket user-library allows 100MiB per file; the inventory says 50MiB." in markdown
 
     result = audit(ourvidz_db)
     assert result.returncode == 1
@@ -126,4 +126,6 @@ def test_db_url_overrides_the_environment(ourvidz_db: str) -> None:
     assert result.returncode == 0, result.stderr
     result = run_auditor("audit", "-f", "json", env={"AUDITOR_DATABASE_URL": ourvidz_db})
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["environment"] == "custom"
+    report = json.loads(result.stdout)  # a run given only a URL is named after its target
+    assert report["environment"] == re.sub(r"[@:/]", "-", report["target"])
+    assert report["environment"] == f"postgres-127.0.0.1-5432-{pg.conninfo_dbname(ourvidz_db)}"

@@ -219,7 +219,10 @@ def test_pull_request_step_reports_drift_without_failing(ourvidz_db: str, tmp_pa
             '{"version": 1, "findings": [{"rule": "x", "name": "t", "kind": "table", "severity": "error", "tags": 5}]}',
             "findings[0].tags is not a list of strings",
         ),
-        ('{"version": 1, "environment": "staging", "findings": []}', "is of environment 'staging', not 'custom'"),
+        (
+            '{"version": 1, "environment": "staging", "findings": []}',
+            "is of environment 'staging', not 'nobody-127.0.0.1-1-none'",
+        ),
     ],
 )
 def test_a_bad_baseline_is_a_usage_error_before_any_connection(tmp_path: Path, content, message) -> None:
@@ -262,7 +265,8 @@ def test_github_alone_publishes_a_failed_audit(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 3, result.stderr
     assert "Audit failed" in summary.read_text()
-    assert result.stdout.startswith("::error file=inventory.yaml,title=Inventory audit failed (custom)::")
+    title = "Inventory audit failed (nobody-127.0.0.1-1-none)"
+    assert result.stdout.startswith(f"::error file=inventory.yaml,title={title}::")
     assert result.stderr.count("error:") == 1
 
 

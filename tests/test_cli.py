@@ -33,7 +33,7 @@ def test_validate_broken_copy_lists_each_problem_with_its_line(tmp_path: Path) -
     profiles = lines.index("  profiles:")
     lines[profiles + 3] = "    colums: 7"  # typo of `columns`
     lines.insert(lines.index("  user_roles:"), "  jobs: {}")  # jobs is declared again further down
-    limit = lines.index("    file_size_limit: 10MB")
+    limit = lines.index("    file_size_limit: 10MiB")
     lines[limit] = "    file_size_limit: 10 XB"
     broken = tmp_path / "inventory.yaml"
     broken.write_text("\n".join(lines) + "\n")
@@ -112,6 +112,8 @@ def test_a_bug_exits_4_not_1(monkeypatch, capsys) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(auditor.api, "audit_inventory", broken)
+    monkeypatch.setattr("auditor.commands.options.IN_OWN_PROCESS", False)  # main() sets it: restored after
+    monkeypatch.setattr("auditor.commands.audit.stop_on_signals", lambda: None)  # the test runner keeps its signals
     monkeypatch.setattr("sys.argv", ["auditor", "audit", "--db-url", "postgresql://x@127.0.0.1:1/db"])
     monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
     with pytest.raises(SystemExit) as caught:

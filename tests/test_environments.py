@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from tests.conftest import INVENTORY, run_auditor
@@ -80,7 +82,8 @@ def test_a_malformed_url_fails_its_environment_only(ourvidz_db: str, tmp_path: P
         "local": "clean",
     }
     staging = reports["staging"]
-    assert "database URL is malformed" in staging["failure"]["message"] and staging["failure"]["exit_code"] == 2
+    assert "database URL of environment 'staging' is malformed" in staging["failure"]["message"]
+    assert staging["failure"]["exit_code"] == 2
     assert "s3cr3t-pw" not in result.stderr + (tmp_path / "staging.json").read_text()
     # a failed report has the same summary keys, in the same order; what was never read is null
     assert list(staging["summary"]) == list(reports["local"]["summary"])
@@ -91,7 +94,8 @@ def test_a_malformed_url_fails_its_environment_only(ourvidz_db: str, tmp_path: P
 def test_a_malformed_url_alone_is_a_usage_error(tmp_path: Path) -> None:
     result = run_auditor("audit", "--db-url", MALFORMED)
     assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("error: The database URL is malformed") and "s3cr3t-pw" not in result.stderr
+    assert result.stderr.startswith("error: The URL given with --db-url or AUDITOR_DATABASE_URL is malformed: end of")
+    assert "s3cr3t" not in result.stderr
 
 
 class _Environ(dict):
@@ -121,12 +125,14 @@ def test_a_bug_in_one_environment_fails_its_report_only(ourvidz_db: str) -> None
 
 
 def test_one_report_that_cannot_be_written_does_not_stop_the_others(ourvidz_db: str, tmp_path: Path) -> None:
-    (tmp_path / "staging").write_text("a file where a folder should be")
+    (tmp_path / "staging").mkdir()
+    full = tmp_path / "staging" / "audit.json"
+    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # a private /dev/full: every write fails
     env = {"OURVIDZ_LOCAL_DATABASE_URL": ourvidz_db, "OURVIDZ_STAGING_DATABASE_URL": ourvidz_db}
     json_path = str(tmp_path / "{env}" / "audit.json")
     result = run_auditor("audit", "--env", "staging", "--env", "local", "--json", json_path, env=env)
     assert result.returncode == 2, result.stderr
-    assert f"Cannot write the report to {tmp_path / 'staging' / 'audit.json'}" in result.stderr
+    assert f"Cannot write the json report to {full}: No space left on device" in result.stderr
     assert json.loads((tmp_path / "local" / "audit.json").read_text())["status"] == "clean"
 
 

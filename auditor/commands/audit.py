@@ -21,13 +21,15 @@ from auditor.commands.options import (
     complete_environment,
     epilog,
     fail,
+    finite,
     say,
+    stop_on_signals,
 )
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, Interrupted, UsageError
 
 if TYPE_CHECKING:
     from auditor.baseline import PreviousReport
-    from auditor.model import Report
+    from auditor.model import Inventory, Report
 
 EPILOG = epilog(
     [
@@ -43,7 +45,6 @@ EPILOG = epilog(
 )
 
 ENV_PLACEHOLDER = "{env}"
-CUSTOM = "custom"  # the environment name of a run given only a URL (api.resolve_database_url's label)
 
 
 class OutputFormat(StrEnum):
@@ -139,16 +140,30 @@ def audit(
         str, typer.Option("--statement-timeout", help="Timeout of each catalog query (PostgreSQL interval).")
     ] = "30s",
     connect_timeout: Annotated[
-        int, typer.Option("--connect-timeout", min=2, help="Seconds to wait for each connection attempt (at least 2).")
+        int,
+        typer.Option(
+            "--connect-timeout", min=2, max=3600, help="Seconds to wait for each connection attempt (2 to 3600)."
+        ),
     ] = 10,
     connect_retries: Annotated[
         int,
-        typer.Option("--connect-retries", min=0, help="Extra connection attempts after a transient failure."),
+        typer.Option(
+            "--connect-retries", min=0, max=100, help="Extra connection attempts after a transient failure (0 to 100)."
+        ),
     ] = 2,
     retry_delay: Annotated[
-        float, typer.Option("--retry-delay", min=0.0, help="Seconds before the first retry; doubles each time.")
+        float,
+        typer.Option(
+            "--retry-delay",
+            min=0.0,
+            max=600.0,
+            callback=finite,
+            help="Seconds before the first retry (0 to 600); doubles each time.",
+        ),
     ] = 1.0,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Environments audited at the same time.")] = 4,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=64, help="Environments audited at the same time (1 to 64).")
+    ] = 4,
     timeout: Annotated[
         float,
         typer.Option(
@@ -165,6 +180,14 @@ def audit(
             "--verbose", "-v", help="Terminal report: each finding's expected and actual values, every name in full."
         ),
     ] = False,
+    require_all_checks: Annotated[
+        bool,
+        typer.Option(
+            "--require-all-checks",
+            help="Exit 3 when a check could not be made (a key that sees no bucket, a missing privilege, "
+            "a source not configured), instead of a verdict on the checks that were.",
+        ),
+    ] = False,
 ) -> None:
     """Audit environments' databases against the inventory.
 
@@ -172,6 +195,7 @@ def audit(
     each gets its own report; one that cannot be reached is reported as failed without hiding
     the others. Output paths must then contain {env}, which is replaced by each environment's name.
     """
+    stop_on_signals()  # a signal marks the reports asked for failed, and ends the run
     from auditor.api import CatalogPrefetch, audit_environments, audit_inventory, failed_report
     from auditor.catalog.settings import SessionSettings
     from auditor.inventory import load_inventory
@@ -188,61 +212,80 @@ def audit(
         started=time.monotonic(),
         progress=progress.reporter,
     )
+    paths = {"output": output, "markdown": markdown, "json": json_path, "junit": junit, "sarif": sarif}
+    checked = False  # whether the report paths have been checked: only then are reports written
     try:
-        if all_envs and env:
-            raise UsageError("Give either --env or --all-envs, not both.")
-        if quiet and verbose:
-            raise UsageError("Give either --quiet or --verbose, not both.")
-        names = list(dict.fromkeys(env or []))
-        prefetch = None
-        if len(names) <= 1 and not all_envs:  # one environment: read its catalog while the inventory loads
-            prefetch = CatalogPrefetch(
-                names[0] if names else None, db_url=db_url, catalog_source=catalog.value, settings=settings
-            )
-        loaded = load_inventory(inventory, prefetch.start if prefetch else None)
-        if all_envs:
-            names = [e.name for e in loaded.environments]
-        if all_envs and not names:
-            raise UsageError(f"--all-envs: the inventory {loaded.path} declares no environments.")
-        paths = {"output": output, "markdown": markdown, "json": json_path, "junit": junit, "sarif": sarif}
-        _check_several(names, paths, output_format, db_url, all_envs=all_envs)
-        previous = _load_baselines(baseline, names)
-        prepare_renderers(_formats(output_format, paths, github))  # meanwhile, the prefetch waits for the server
-        if len(names) > 1:
-            reports = audit_environments(loaded, names, catalog_source=catalog.value, settings=settings, jobs=jobs)
-        else:
-            name = names[0] if names else None
-            try:
+        try:
+            if all_envs and env:
+                raise UsageError("Give either --env or --all-envs, not both.")
+            if quiet and verbose:
+                raise UsageError("Give either --quiet or --verbose, not both.")
+            names = list(dict.fromkeys(env or []))
+            label = _url_label(names, db_url, all_envs=all_envs)
+            prefetch = None
+            if len(names) <= 1 and not all_envs:  # one environment: read its catalog while the inventory loads
+                prefetch = CatalogPrefetch(
+                    names[0] if names else None, db_url=db_url, catalog_source=catalog.value, settings=settings
+                )
+            loaded = load_inventory(inventory, prefetch.start if prefetch else None)
+            if all_envs:
+                names = [e.name for e in loaded.environments]
+            if all_envs and not names:
+                raise UsageError(f"--all-envs: the inventory {loaded.path} declares no environments.")
+            _check_several(names, paths, output_format, db_url, all_envs=all_envs)
+            run_names = names or [label]
+            _check_outputs(paths, run_names, loaded)
+            fail_on = fail_on or FailOn(loaded.fail_on or FailOn.error)  # the option or its variable, then the file
+            detail = "quiet" if quiet else "verbose" if verbose else "normal"
+            outputs = _Outputs(paths, output_format, fail_on.value, report_url, github, detail)
+            checked = True
+            previous = _load_baselines(baseline, run_names)
+            prepare_renderers(_formats(output_format, paths, github))  # meanwhile, the prefetch waits for the server
+            if len(names) > 1:
+                reports = audit_environments(loaded, names, catalog_source=catalog.value, settings=settings, jobs=jobs)
+            else:
                 reports = [
                     audit_inventory(
-                        loaded, name, db_url=db_url, catalog_source=catalog.value, settings=settings, prefetch=prefetch
+                        loaded,
+                        names[0] if names else None,
+                        db_url=db_url,
+                        label=label,
+                        catalog_source=catalog.value,
+                        settings=settings,
+                        prefetch=prefetch,
                     )
                 ]
-            except AuditorError as error:
-                if output_format is OutputFormat.terminal and not (any(paths.values()) or github):
-                    raise  # the error says it all; any other format goes where it was asked, marked failed
-                reports = [failed_report(loaded, name, error, db_url=db_url)]
-        reports = [_compare(report, previous) for report in reports]
+            reports = [_compare(report, previous) for report in reports]
+        except AuditorError as error:  # no verdict: the reports asked for say so, if they may be written
+            progress.stop()  # before any message: the progress line is cleared first
+            if not checked or (output_format is OutputFormat.terminal and not (any(paths.values()) or github)):
+                raise fail(error) from None  # the error says it all
+            reports = [failed_report(loaded, name, error, db_url=db_url, label=label) for name in run_names]
         progress.stop()
-        fail_on = fail_on or FailOn(loaded.fail_on or FailOn.error)  # the option or its variable, then the file
-        detail = "quiet" if quiet else "verbose" if verbose else "normal"
-        outputs = _Outputs(paths, output_format, fail_on.value, report_url, github, detail)
-        output_errors = []
-        for report in reports:  # one report that cannot be written does not stop the others
-            try:
-                show = len(reports) > 1 or report.failure is None or output_format is not OutputFormat.terminal
-                _emit(report, outputs, show=show)
-            except AuditorError as error:
-                output_errors.append(error)
-                say(f"error: {error}")
-    except AuditorError as error:
+        output_errors = _emit_all(reports, outputs)
+    except Interrupted as stop:
         progress.stop()
-        raise fail(error) from None
+        if not checked:
+            raise
+        _emit_all([failed_report(loaded, name, stop, db_url=db_url, label=label) for name in run_names], outputs)
+        raise typer.Exit(stop.exit_code) from None
     finally:
         progress.stop()
     threshold = None if fail_on is FailOn.never else fail_on.value
-    codes = [_exit_code(report, threshold) for report in reports] + [e.exit_code for e in output_errors]
-    raise typer.Exit(max(codes))
+    codes = [_exit_code(report, threshold, require_all_checks) for report in reports]
+    raise typer.Exit(max(codes + [e.exit_code for e in output_errors]))
+
+
+def _url_label(names: list[str], db_url: str | None, *, all_envs: bool) -> str:
+    """The environment name of a run given only a URL: named after its target. 'unknown' when no
+    URL is given either (the audit then fails, asking for --env)."""
+    from auditor.api import DATABASE_URL_VARIABLE
+    from auditor.urls import environment_name
+
+    url = db_url or os.environ.get(DATABASE_URL_VARIABLE)
+    if names or all_envs or not url:
+        return "unknown"
+    return environment_name(url)
 
 
 def _check_several(
@@ -279,10 +322,10 @@ def _load_baselines(path: Path | None, names: list[str]) -> dict[str | None, Pre
     if path is None:
         return {}
     if ENV_PLACEHOLDER in str(path):
-        return {name: load_baseline(str(path).replace(ENV_PLACEHOLDER, name), name) for name in names or [CUSTOM]}
+        return {name: load_baseline(str(path).replace(ENV_PLACEHOLDER, name), name) for name in names}
     if len(names) > 1:
         raise UsageError(f"With several environments, --baseline needs {ENV_PLACEHOLDER} in its path.")
-    return {None: load_baseline(path, names[0] if names else CUSTOM)}
+    return {None: load_baseline(path, names[0])}
 
 
 def _compare(report: Report, previous: dict[str | None, PreviousReport]) -> Report:
@@ -304,48 +347,103 @@ class _Outputs:
     detail: str  # of the terminal report: quiet, normal or verbose
 
 
-def _emit(report: Report, outputs: _Outputs, *, show: bool) -> None:
-    """Write the report's files, then print it (or its failure) where the options say."""
-    from auditor.render import render
-    from auditor.reports import write_atomically
+FILE_OPTIONS = ("markdown", "json", "junit", "sarif", "output")
+"""The options naming report files, in the order they are written."""
 
-    def target(path: Path) -> Path:
-        return Path(str(path).replace(ENV_PLACEHOLDER, report.environment))
+
+def _target(path: Path, environment: str) -> str:
+    return str(path).replace(ENV_PLACEHOLDER, environment)
+
+
+def _check_outputs(paths: dict[str, Path | None], names: list[str], inventory: Inventory) -> None:
+    """Check every report path of every environment before the audit starts (reports.check_outputs)."""
+    from auditor.docs.scan import docs_path
+    from auditor.reports import STDOUT, Target, check_outputs
+
+    targets = [
+        Target(option, _target(path, name)) for name in names for option in FILE_OPTIONS if (path := paths[option])
+    ]
+    if paths["output"] is None:  # the report is printed
+        targets.append(Target("stdout", STDOUT))
+    folder = docs_path(inventory)
+    check_outputs(
+        targets,
+        inputs={"the inventory": Path(inventory.path)},
+        folders={"the docs folder": folder} if folder else {},
+    )
+
+
+def _emit_all(reports: list[Report], outputs: _Outputs) -> list[AuditorError]:
+    """Write and show every report; what could not be written is said, and does not stop the rest."""
+    errors: list[AuditorError] = []
+    for report in reports:  # a failed report is printed in a format asked for; on a terminal, its error says it all
+        show = len(reports) > 1 or report.failure is None or outputs.fmt is not OutputFormat.terminal
+        errors += _emit(report, outputs, show=show)
+    return errors
+
+
+def _emit(report: Report, outputs: _Outputs, *, show: bool) -> list[AuditorError]:
+    """Write the report's files, then print it (or its failure) where the options say. Returns
+    the errors of the files that could not be written, each said on stderr already."""
+    from auditor.render import render
+    from auditor.reports import STDOUT, report_name, write_output
 
     paths, fmt = outputs.paths, outputs.fmt
-    full_report = outputs.report_url or (f"the JSON report {target(paths['json'])}" if paths["json"] else None)
+    json_file = _target(paths["json"], report.environment) if paths["json"] else None
+    full_report = outputs.report_url or (f"the JSON report {json_file}" if json_file else None)
 
     def text(file_format: str) -> str:
         return render(report, file_format, fail_on=outputs.fail_on, full_report=full_report, detail=outputs.detail)
 
-    for option in ("markdown", "json", "junit", "sarif", "output"):
-        path = paths[option]
-        if path is not None:
-            write_atomically(target(path), text(fmt.value if option == "output" else option))
+    errors: list[AuditorError] = []
+    for option in FILE_OPTIONS:
+        if paths[option] is None:
+            continue
+        path = _target(paths[option], report.environment)
+        try:
+            write_output(path, text(fmt.value if option == "output" else option), what=report_name(option))
+        except AuditorError as error:
+            errors.append(error)
+            say(f"error: {error}")
+        else:
+            if option == "output" and path != STDOUT:
+                say(f"Report written to {path}")
     if report.failure is not None:
         say(f"error: {report.failure.message}")
-    if paths["output"] is not None:
-        typer.echo(f"Report written to {target(paths['output'])}", err=True)
-    elif show and fmt is OutputFormat.terminal:
+    if paths["output"] is None and show and fmt is OutputFormat.terminal:
         from auditor.consoles import console
         from auditor.render.terminal import print_report
 
         print_report(report, console(), fail_on=outputs.fail_on, detail=outputs.detail)
-    elif show:
+    elif paths["output"] is None and show:
         sys.stdout.write(text(fmt.value))
     if outputs.github:
         from auditor.github import publish
 
-        note = publish(report, text("markdown"), sys.stdout)
-        if note:
-            typer.echo(f"note: {note}", err=True)
+        try:
+            note = publish(report, text("markdown"), sys.stdout)
+        except AuditorError as error:
+            errors.append(error)
+            say(f"error: {error}")
+        else:
+            if note:
+                say(f"note: {note}")
+    return errors
 
 
-def _exit_code(report: Report, threshold: str | None) -> int:
+def _exit_code(report: Report, threshold: str | None, require_all_checks: bool) -> int:
     from auditor.model import Severity
+    from auditor.wording import plural
 
     if report.failure is not None:
         return report.failure.exit_code
+    if require_all_checks and report.skipped:
+        reasons = "; ".join(f"{s.check}: {s.reason}" for s in report.skipped)
+        say(
+            f"error: environment '{report.environment}': {plural(len(report.skipped), 'check')} could not be made, "
+            f"and --require-all-checks asks for every one ({reasons})."
+        )
+        return exit_codes.UNREACHABLE
     if threshold is None:
         return exit_codes.OK
     if threshold == FailOn.security:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, Interrupted
 
 InventoryOption = Annotated[
     Path,
@@ -44,6 +49,13 @@ def fail(error: AuditorError) -> typer.Exit:
     return typer.Exit(error.exit_code)
 
 
+def finite(value: float) -> float:
+    """Option callback: a number of seconds must be a number (click's ranges let nan through)."""
+    if not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a number of seconds.")
+    return value
+
+
 def say(message: str) -> None:
     """Print a message for a person on stderr: wrapped to the width of a terminal at spaces and
     separators (a long URL is not cut mid-word), one line per message in a log or a pipe. It may
@@ -64,3 +76,43 @@ def epilog(examples: list[str], exit_codes: str) -> str:
     """
     lines = "\n".join(f"  {line}" for example in examples for line in example.split("\n"))
     return f"Examples:\n\n\b\n{lines}\n\n{exit_codes}"
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+"""CI cancelling a job (SIGTERM, or SIGINT first on GitHub Actions), Ctrl-C, a closed terminal."""
+
+IN_OWN_PROCESS = False
+"""Set by cli.main: the command runs as the `auditor` process, whose signals it may take over
+(not inside a caller's process, such as a test runner's)."""
+
+STOP_GRACE = 2.0
+"""Seconds a stopped run has to mark its reports failed before the process ends regardless (a
+library's clean-up may itself wait for a server that no longer answers)."""
+
+
+def stop_on_signals() -> None:
+    """Make a stop signal raise Interrupted in the main thread, wherever it waits (a query, the
+    Storage API, a thread's end), so that the command can mark its reports failed and end. The
+    process ends STOP_GRACE seconds later whatever happens, and at once on a second signal.
+
+    Called by the commands that wait on servers (audit, snapshot, accept); `auditor demo` keeps
+    its own handling, whose clean-up (stopping its server) must not be cut short."""
+    if not IN_OWN_PROCESS:
+        return
+
+    def end_now(signum: int, *_args: object) -> None:
+        with contextlib.suppress(OSError):
+            os.write(2, f"error: interrupted by {signal.Signals(signum).name}\n".encode())
+        os._exit(128 + signum)
+
+    def stop(signum: int, _frame: object) -> None:
+        for number in STOP_SIGNALS:
+            signal.signal(number, end_now)
+        deadline = threading.Timer(STOP_GRACE, end_now, args=(signum,))
+        deadline.daemon = True
+        deadline.start()
+        raise Interrupted(signum)
+
+    for number in STOP_SIGNALS:
+        if signal.getsignal(number) is not signal.SIG_IGN:  # nohup: a hang-up stays ignored
+            signal.signal(number, stop)

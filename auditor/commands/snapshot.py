@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from auditor.commands.options import DEFAULT_INVENTORY, InventoryOption, QuietOption, complete_environment, epilog, fail
+from auditor.commands.options import (
+    DEFAULT_INVENTORY,
+    InventoryOption,
+    QuietOption,
+    complete_environment,
+    epilog,
+    fail,
+    say,
+    stop_on_signals,
+)
 from auditor.errors import AuditorError, UsageError
 
 if TYPE_CHECKING:
@@ -136,6 +145,8 @@ def snapshot(
     from auditor.progress import Progress
     from auditor.snapshot import create_inventory, refresh_inventory
 
+    stop_on_signals()
+
     progress = Progress.on_stderr(quiet)
     settings = SessionSettings(progress=progress.reporter)
     try:
@@ -202,6 +213,8 @@ def accept(
     from auditor.snapshot import accept_finding
     from auditor.wording import did_you_mean
 
+    stop_on_signals()
+
     try:
         if code not in RULES:  # said before the audit connects
             raise UsageError(
@@ -223,15 +236,15 @@ def _write_schema_beside(inventory: Path) -> None:
     if path.exists():
         return
     write_atomically(path, schema_text(), what="the inventory's JSON Schema", create_only=True)
-    typer.echo(f"Wrote {path} (completion and checks in editors; auditor schema -o {path} refreshes it).", err=True)
+    say(f"Wrote {path} (completion and checks in editors; auditor schema -o {path} refreshes it).")
 
 
 def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
     """Print the new file, or the diff (dry run), or write the file; then say what changed on stderr."""
     for skipped in outcome.skipped:
-        typer.echo(f"note: not read: {skipped.check}: {skipped.reason}", err=True)
+        say(f"note: not read: {skipped.check}: {skipped.reason}")
     for note in outcome.notes:
-        typer.echo(f"note: {note}", err=True)
+        say(f"note: {note}")
     if stdout:
         sys.stdout.write(outcome.new)
         return
@@ -240,17 +253,17 @@ def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
     elif outcome.new != outcome.old:
         outcome.write()
     if not outcome.old:
-        typer.echo(f"{'Would write' if dry_run else 'Wrote'} {outcome.path}.", err=True)
+        say(f"{'Would write' if dry_run else 'Wrote'} {outcome.path}.")
         if not dry_run:
             _write_schema_beside(outcome.path)
     elif outcome.new == outcome.old:  # e.g. only findings already marked gone
-        typer.echo(outcome.note or f"{outcome.path} is up to date: nothing to change.", err=True)
+        say(outcome.note or f"{outcome.path} is up to date: nothing to change.")
     elif not outcome.changes:  # a whole new snapshot in place of the file (--force)
-        typer.echo(f"{'Would replace' if dry_run else 'Replaced'} {outcome.path} with a new snapshot.", err=True)
+        say(f"{'Would replace' if dry_run else 'Replaced'} {outcome.path} with a new snapshot.")
     else:
-        typer.echo(f"{outcome.path}: {'would change' if dry_run else 'updated'}:", err=True)
+        say(f"{outcome.path}: {'would change' if dry_run else 'updated'}:")
     for change in (c for c in outcome.changes if c.edits):
-        typer.echo(f"  {change.summary}", err=True)
+        say(f"  {change.summary}")
     left: dict[tuple[bool, str], list[str]] = {}
     for finding in outcome.left:
         left.setdefault(("security" in finding.tags, finding.rule), []).append(finding.name)
@@ -261,4 +274,4 @@ def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
             if security
             else ("left for a person (see auditor audit)")
         )
-        typer.echo(f"  {why}: {rule}: {', '.join(names[:5])}{more}", err=True)
+        say(f"  {why}: {rule}: {', '.join(names[:5])}{more}")
