@@ -16,10 +16,13 @@ from pathlib import Path
 
 from auditor.drift.rules import COLUMN_COUNT_HINT
 from auditor.errors import UsageError
+from auditor.files import InputTooLarge, read_input
 from auditor.model import Baseline, Finding, Report, Severity
 from auditor.wording import plural
 
 _HOW = "Give the JSON report of an earlier audit (auditor audit --json PATH)."
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
+"""A report of 10,000 tables all drifting is some 10 MB; parsed, 64 MB of JSON takes ~600 MB."""
 
 
 @dataclass(frozen=True)
@@ -49,19 +52,31 @@ def load_baseline(path: str | Path, environment: str | None = None) -> PreviousR
 def _read(path: str | Path) -> PreviousReport:
     shown = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = read_input(path, MAX_BASELINE_BYTES)
+    except InputTooLarge as error:
+        raise UsageError(
+            f"The baseline report {shown} is too large ({error}; a report may have {error.limit:,}). {_HOW}"
+        ) from None
+    except TimeoutError as error:
+        raise UsageError(f"Cannot read the baseline report {shown}: {error}. {_HOW}") from None
     except OSError as error:
-        raise UsageError(f"Cannot read the baseline report {shown}: {error.strerror}. {_HOW}") from None
+        raise UsageError(f"Cannot read the baseline report {shown}: {error.strerror or error}. {_HOW}") from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"The baseline report {shown} is not UTF-8 text. {_HOW}") from None
     try:
-        data = json.loads(text)
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise UsageError(
             f"The baseline report {shown} is not valid JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}). {_HOW}"
         ) from None
-    return _parse(data, shown)
+    except RecursionError:
+        raise UsageError(f"The baseline report {shown} nests its JSON too deeply to be a report. {_HOW}") from None
+    except ValueError as error:  # e.g. a number of more digits than Python converts
+        raise UsageError(f"The baseline report {shown} is not an auditor JSON report: {error}. {_HOW}") from None
+    return _parse(document, shown)
 
 
 def _parse(data: object, shown: str) -> PreviousReport:

@@ -17,6 +17,7 @@ from auditor import exit_codes
 from auditor import inventory_schema as shape
 from auditor import yaml_nodes as yn
 from auditor.errors import InventoryError, Problem
+from auditor.files import InputTooLarge, read_input
 from auditor.model import (
     API_ROLES,
     BUCKET_STATUSES,
@@ -60,6 +61,11 @@ _LITERAL_PASSWORD = re.compile(r"://[^/:@]*:([^@/]+)@\[?([^/:?\s\]]*)")
 _PASSWORD_PARAMETER = re.compile(r"(?:^|[\s?&])password=(?!\$\{)\S")  # key=value or ?password=
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _LONE_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
+ENVIRONMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
+ENVIRONMENT_NAME_RULE = (  # a name becomes part of report paths ({env}): it must not leave their folder
+    "may hold only letters, digits, '-', '_' and '.', begin with a letter or digit, and have at most "
+    "64 characters: it becomes part of report file names through {env}"
+)
 
 
 HeaderCallback = Callable[[Inventory], None]
@@ -126,16 +132,16 @@ def _read_text(path: Path, file: str) -> str:
     def fail(message: str) -> InventoryError:
         return InventoryError([Problem(file, 1, 1, "", message)])
 
-    try:
-        if path.is_dir():
-            raise fail("is a directory, not an inventory file")
-        size = path.stat().st_size
-        if size > MAX_INVENTORY_BYTES:
-            raise fail(f"file is {size:,} bytes, over the {MAX_INVENTORY_BYTES:,} bytes an inventory may have")
-        with path.open("rb") as handle:  # bounded: a device or pipe has no size to check first
-            data = handle.read(MAX_INVENTORY_BYTES + 1)
-        if len(data) > MAX_INVENTORY_BYTES:
-            raise fail(f"more than the {MAX_INVENTORY_BYTES:,} bytes an inventory may have")
+    try:  # bounded, and no wait on a FIFO or device (auditor.files)
+        data = read_input(path, MAX_INVENTORY_BYTES)
+    except IsADirectoryError:
+        raise fail("is a directory, not an inventory file") from None
+    except InputTooLarge as error:
+        if error.size is None:
+            raise fail(f"more than the {error.limit:,} bytes an inventory may have") from None
+        raise fail(f"file is {error.size:,} bytes, over the {error.limit:,} bytes an inventory may have") from None
+    except TimeoutError as error:
+        raise fail(f"cannot read the file: {error}") from None
     except FileNotFoundError:
         raise fail(
             "file not found. Write one from a database with auditor snapshot --env NAME, "
@@ -821,14 +827,17 @@ class _Validator:
         if items is None:
             return None
         for item, mime in items:
-            if "/" not in mime:
-                self.problem(item, path, f"{mime!r} is not a MIME type like image/png or image/*")
+            if "/" not in mime and not mime.endswith("*"):  # Storage also takes "*" (any type)
+                self.problem(item, path, f"{mime!r} is not a MIME type like image/png, image/* or *")
         return tuple(sorted({mime for _, mime in items}))
 
     def environments(self, node: yn.Node) -> tuple[Environment, ...]:
         environments = []
-        for name, (_, value) in (self.mapping(node, "environments") or {}).items():
+        for name, (key, value) in (self.mapping(node, "environments") or {}).items():
             path = f"environments.{name}"
+            if not ENVIRONMENT_NAME.match(name):
+                self.problem(key, path, f"environment name {_shown(name)} {ENVIRONMENT_NAME_RULE}")
+                continue
             entries = self.mapping(value, path, ENVIRONMENT_KEYS)
             if entries is None:
                 continue

@@ -33,7 +33,7 @@ EXPOSED_TO: Schema = {
 }
 REASON: Schema = {"description": "Why an exposure, deny-all or ignore rule is meant.", **TEXT}
 SIZE: Schema = {
-    "description": "Bytes, or a size like 10MB, 10 MiB, 500KB, 1GB; null: no limit.",
+    "description": "Bytes, or a size like 5MB (5,000,000 bytes), 10MiB (10 x 1024 x 1024), 500KB, 1GiB; null: none.",
     "oneOf": [
         {"type": "null"},
         {"type": "integer", "minimum": 0},
@@ -107,7 +107,7 @@ BUCKET = _mapping(
         "description": OPTIONAL_TEXT,
         "public": {"type": "boolean"},
         "file_size_limit": SIZE,
-        "allowed_mime_types": {"type": ["array", "null"], "items": {"type": "string", "pattern": "/"}},
+        "allowed_mime_types": {"type": ["array", "null"], "items": {"type": "string", "pattern": r"/|\*$"}},
         "status": {"enum": list(BUCKET_STATUSES)},
         "doc": DOC,
         "exposed_to": EXPOSED_TO,
@@ -160,7 +160,10 @@ TOP: dict[str, Schema] = {
     "buckets": _section(BUCKET, "Storage buckets by id."),
     "storage_policies": POLICIES,
     "ignore": IGNORE,
-    "environments": _section(ENVIRONMENT, "Environments by name."),
+    "environments": {
+        **_section(ENVIRONMENT, "Environments by name (part of report file names through {env})."),
+        "propertyNames": {"pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"},
+    },
     "audit": AUDIT,
 }
 

@@ -135,8 +135,8 @@ def test_broken_inventory_lists_every_problem_with_its_place(tmp_path: Path) -> 
         " got 'seven'",
         f"{file}:6:3: tables.profiles: duplicate key 'profiles' (first defined on line 2)",
         f"{file}:10:13: buckets.avatars.public: expected true or false, got 'yes please'",
-        f"{file}:11:22: buckets.avatars.file_size_limit: '10 XB' is not a size in bytes or like 10MB, 10 MiB,"
-        " 500KB, 1GB (MB = 1024 x 1024 bytes), or null for no limit",
+        f"{file}:11:22: buckets.avatars.file_size_limit: '10 XB' is not a size in bytes or like 5MB (5,000,000"
+        " bytes), 10MiB (10 x 1024 x 1024), 500KB, 1GiB, or null for no limit",
         f"{file}:13:22: buckets.videos.file_size_limit: a size cannot be negative, got -1",
         f"{file}:14:13: buckets.videos.status: expected one of active, legacy, got 'retired'",
         f"{file}:18:5: docs.naming.15-25: range 15-25 overlaps 10-19",
@@ -214,7 +214,7 @@ def test_anchors_and_merge_keys(tmp_path: Path) -> None:
         tmp_path,
         """
         buckets:
-          base: &private {public: false, file_size_limit: 50MB}
+          base: &private {public: false, file_size_limit: 50MiB}
           user-library:
             <<: *private
             description: merged
@@ -225,7 +225,7 @@ def test_anchors_and_merge_keys(tmp_path: Path) -> None:
     )
     buckets = {b.id: b for b in load_inventory(path).buckets}
     assert buckets["user-library"].file_size_limit == 50 * 1024 * 1024
-    assert buckets["workspace-temp"].file_size_limit == 10 * 1024 * 1024
+    assert buckets["workspace-temp"].file_size_limit == 10_000_000
     assert buckets["workspace-temp"].public is False
 
 

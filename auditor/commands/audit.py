@@ -170,6 +170,7 @@ def audit(
             "--timeout",
             min=1.0,
             max=86400.0,
+            callback=finite,
             help="Seconds the database work may take in all (connecting, retries, reading); then it is cancelled.",
         ),
     ] = DEFAULT_TIMEOUT,
