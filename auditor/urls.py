@@ -1,6 +1,7 @@
 """Connection strings: describing a target without its secret, and expanding ${VAR} references.
 
-Pure functions (no psycopg import) so that the CLI can use them before any connection.
+Connection strings are read by libpq itself (psycopg's conninfo functions, imported when first
+needed), so that what the auditor prints, scrubs and decides about SSL is what libpq connects to.
 
 A target is resolved the way libpq resolves it: parameters of the URL first, then those of its
 libpq service (`service=` in the URL or PGSERVICE; the file named by `servicefile`,
@@ -11,17 +12,23 @@ service file names, and gets SSL required when that host is not local.
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote, quote_plus, unquote
 
+from auditor import secrets
 from auditor.errors import UsageError
+from auditor.files import read_input
+from auditor.secrets import MASK
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-_CONNINFO_PAIR = re.compile(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "")
+_PASSWORD_PARAMETER = re.compile(r"password\s*=\s*('(?:[^'\\]|\\.)*'|[^&\s]*)")
+MAX_NAME_LENGTH = 64
+MAX_SERVICE_FILE_BYTES = 1024 * 1024
 TARGET_KEYS = ("host", "hostaddr", "port", "dbname", "user", "sslmode", "service", "servicefile")
 _ENVIRONMENT = {  # libpq's environment variable for each parameter
     "host": "PGHOST",
@@ -51,34 +58,85 @@ def expand(template: str, environ: Mapping[str, str], *, where: str) -> str:
 
 
 def parse_target(url: str) -> dict[str, str]:
-    """The TARGET_KEYS a postgresql:// URL or a libpq 'key=value' string spells out ('' if not)."""
-    if "://" in url:
-        parts = split_url(url)
-        try:
-            port = str(parts.port or "")
-        except ValueError:
-            port = ""
-        query = {key: values[0] for key, values in parse_qs(parts.query).items()}
-        given = {
-            "host": unquote(parts.hostname or ""),
-            "port": port,
-            "dbname": unquote(parts.path.lstrip("/")),
-            "user": unquote(parts.username or ""),
-        }
-        return {key: given.get(key) or query.get(key, "") for key in TARGET_KEYS}
-    pairs = {key: value.strip("'") for key, value in _CONNINFO_PAIR.findall(url)}
-    return {key: pairs.get(key, "") for key in TARGET_KEYS}
+    """The TARGET_KEYS a postgresql:// URL or a libpq 'key=value' string spells out ('' if not),
+    read by libpq itself, so that the auditor never reads a URL differently from the connection
+    it opens. All '' when libpq cannot read it."""
+    given = _libpq_parse(url)
+    return {key: str(given.get(key) or "") for key in TARGET_KEYS}
 
 
-def split_url(url: str) -> SplitResult:
-    """urlsplit, with a malformed URL (e.g. an unclosed IPv6 bracket) a UsageError (exit 2).
+def _libpq_parse(url: str) -> dict[str, object]:
+    """psycopg's conninfo_to_dict (libpq's PQconninfoParse), or {} when libpq cannot read the string."""
+    return _libpq_read(url)[0]
 
-    The message never quotes the URL: it holds a password.
-    """
+
+def _libpq_read(url: str) -> tuple[dict[str, object], str]:
+    """(parameters, '') or ({}, why libpq cannot read the string). libpq's message quotes the
+    string, password included, after a colon: only what comes before is kept."""
+    from psycopg import Error
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
-        return urlsplit(url)
-    except ValueError as error:
-        raise UsageError(f"The database URL is malformed ({error}); check its host part.") from None
+        return conninfo_to_dict(url), ""
+    except (Error, UnicodeError, ValueError) as error:
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return {}, secrets.scrub(first.split(': "')[0], _spellings(url, ""))
+
+
+def ambiguous_url(url: str) -> str | None:
+    """None when libpq and the URL standard (RFC 3986) agree on where a URL's user information
+    ends; else the URL with everything that may be its password masked, safe to print.
+
+    libpq ends the user information at the first '@' met before any '/'; the standard ends the
+    host part at the first '/', '?' or '#', and the user information at the last '@' before it.
+    A password with an unencoded '@', '/', '?' or '#' is split differently by the two, and a
+    piece of it lands in what one of them calls the host or the database: in messages. A second
+    '@' before the query, or one in the query outside a key=value parameter, is refused as well:
+    one of the '@' is not where it seems.
+    """
+    _scheme, separator, rest = url.partition("://")
+    if not separator:
+        return None
+    libpq_end = next((i for i, c in enumerate(rest) if c in "@/"), len(rest))
+    libpq_at = libpq_end if rest[libpq_end : libpq_end + 1] == "@" else -1
+    host_end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))
+    standard_at = rest.rfind("@", 0, host_end)
+    query = next((i for i, c in enumerate(rest) if c in "?#"), len(rest))
+    stray = any("@" in p and not 0 < p.find("=") < p.find("@") for p in re.split(r"[?&#]", rest[query:]))
+    if libpq_at == standard_at and rest.count("@", 0, query) == (libpq_at != -1) and not stray:
+        return None
+    return _without_password(url)
+
+
+def _without_password(url: str) -> str:
+    """The URL with everything between its user name and its last '@' masked, and the value of
+    any password parameter."""
+    scheme, _, rest = url.partition("://")
+    last_at = rest.rfind("@")
+    colon = rest.find(":", 0, last_at)
+    user = rest[: colon + 1] if colon != -1 else ""
+    return _PASSWORD_PARAMETER.sub(f"password={MASK}", f"{scheme}://{user}{MASK}{rest[last_at:]}")
+
+
+def check_url(url: str, where: str) -> None:
+    """Raise UsageError, before any connection, when libpq cannot read a connection string or a
+    URL's password is ambiguous (ambiguous_url). `where` names it: "The database URL of environment 'prod'"."""
+    shown = ambiguous_url(url)
+    if shown is not None:
+        raise UsageError(
+            f"{where} is ambiguous: its user name, password or database name holds an '@', '/', '?' or '#' "
+            "that is not percent-encoded, so libpq and other readers of URLs would split it in different places "
+            "(and a piece of the password could be shown as a host name). Likely fix: percent-encode the password "
+            "(@ as %40, / as %2F, ? as %3F, # as %23, % as %25), e.g. with "
+            """python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' 'PASSWORD'. """
+            f"The URL without its password is {shown}"
+        )
+    _parameters, problem = _libpq_read(url)
+    if problem:
+        raise UsageError(
+            f"{where} is malformed: {problem}. Likely fix: check its host part (an IPv6 address goes in "
+            "[brackets]) and port, and percent-encode special characters in the password (% as %25)."
+        )
 
 
 def resolve_target(url: str, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
@@ -99,8 +157,8 @@ def read_service(name: str, servicefile: str, environ: Mapping[str, str] = os.en
     if environ.get("PGSYSCONFDIR"):
         files.append(Path(environ["PGSYSCONFDIR"]) / "pg_service.conf")
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+        try:  # bounded, and no wait on a FIFO: it is only read to describe the target
+            text = read_input(path, MAX_SERVICE_FILE_BYTES, wait=1.0).decode("utf-8", errors="replace")
         except OSError:
             continue
         section: str | None = None
@@ -122,8 +180,14 @@ def read_service(name: str, servicefile: str, environ: Mapping[str, str] = os.en
 def describe(url: str) -> str:
     """'user@host:port/dbname' with the password left out: safe to print and to put in reports.
 
-    A target named by a libpq service gets ' (service NAME)' after it.
+    A target named by a libpq service gets ' (service NAME)' after it. An ambiguous URL (see
+    ambiguous_url) is shown masked; a string libpq cannot read at all is not shown.
     """
+    shown = ambiguous_url(url)
+    if shown is not None:
+        return shown
+    if url.strip() and not _libpq_parse(url):
+        return "(a connection string libpq cannot read)"
     target = resolve_target(url)
     host = target["host"] or target["hostaddr"] or "localhost"
     if ":" in host:
@@ -136,6 +200,18 @@ def describe(url: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")  # bytes that were not UTF-8, shown as \x..
 
 
+def environment_name(url: str) -> str:
+    """The environment name of a run given only a URL (--db-url without --env): its target in
+    the letters an environment name may hold, so that the reports, {env} paths and baselines of
+    two databases differ. 'postgres@db.x.supabase.co:5432/postgres' is
+    'postgres-db.x.supabase.co-5432-postgres'."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", describe(url)).strip("-_.")
+    if len(name) > MAX_NAME_LENGTH:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        name = f"{name[: MAX_NAME_LENGTH - 9].rstrip('-_.')}-{digest}"
+    return name or "url"
+
+
 def is_loopback(url: str) -> bool:
     """True when every host the URL (or its service, or PGHOST) names is this machine."""
     target = resolve_target(url)
@@ -144,7 +220,14 @@ def is_loopback(url: str) -> bool:
 
 
 def _is_local(host: str) -> bool:
-    return host in LOOPBACK_HOSTS or host.startswith(("/", "@", "127."))
+    """A Unix socket (a folder, or an abstract '@name'), localhost, or a loopback address
+    (127.0.0.0/8, ::1). A name such as '127.0.0.1.example.com' is a name like any other."""
+    if host in ("", "localhost") or host.startswith(("/", "@")):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def default_sslmode(url: str) -> str | None:
@@ -158,31 +241,28 @@ def default_sslmode(url: str) -> str | None:
 
 
 def secrets_of(url: str) -> list[str]:
-    """The URL and every spelling of its password, longest first, so that messages can be scrubbed."""
-    if "://" in url:
-        try:
-            parts = urlsplit(url)
-        except ValueError:  # malformed: scrub the whole URL, the only spelling that can be found
-            return [url]
-        raw = parts.password or ""
-        query = parse_qs(parts.query).get("password", [""])[0]
-        passwords = {raw, unquote(raw), query}
-    else:
-        pairs = dict(_CONNINFO_PAIR.findall(url))
-        passwords = {pairs.get("password", "").strip("'")}
-    passwords |= {quote(p, safe="") for p in passwords}
-    return sorted({url} | (passwords - {""}), key=len, reverse=True)
+    """Every spelling of a connection string's password: as libpq reads it, as the URL standard
+    reads it, the URL's whole user information (which holds it however it is split), each
+    percent-decoded and percent-encoded as well. Longest first."""
+    return _spellings(url, str(_libpq_parse(url).get("password") or ""))
+
+
+def _spellings(url: str, libpq_password: str) -> list[str]:
+    passwords = {libpq_password}
+    _scheme, separator, rest = url.partition("://")
+    if separator:
+        userinfo = rest[: max(rest.rfind("@"), 0)]
+        first = rest[: max(rest.find("@"), 0)]
+        passwords |= {userinfo, userinfo.partition(":")[2], first.partition(":")[2]}
+    passwords |= {value.strip("'") for value in _PASSWORD_PARAMETER.findall(url)}
+    passwords |= {unquote(p) for p in passwords}
+    passwords |= {quote(p, safe="") for p in passwords} | {quote_plus(p) for p in passwords}
+    return sorted(passwords - {""}, key=len, reverse=True)
 
 
 def scrub(text: str, url: str) -> str:
-    """Remove the URL and its password, in every spelling, from a message that may quote them.
-
-    A password is replaced wherever it stands as a token of its own (not inside a longer word),
-    so that a short one such as 'p' does not mangle 'supported'; messages quote tokens whole.
-    """
-    for secret in secrets_of(url):
-        if secret == url:
-            text = text.replace(url, describe(url))
-        else:
-            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", "********", text)
-    return text
+    """Text from a server or from libpq with the URL shown as describe() shows it, and the
+    password removed in every spelling, whole or in pieces (auditor.secrets.scrub)."""
+    if url:
+        text = text.replace(url, describe(url))
+    return secrets.scrub(text, secrets_of(url))

@@ -18,7 +18,9 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from auditor.commands.audit import OutputFormat
+from tests import pg
 from tests.conftest import INVENTORY, run_auditor
+from tests.echo_server import EchoingServer
 from tests.storage_api_server import StorageApiServer, inventory_with_environments, unused_port
 
 PASSWORD = "Kn0wn p@ss/w:rd#%?&="  # every character a URL must encode
@@ -146,10 +148,10 @@ def test_no_output_holds_the_password_or_the_key(
         )  # fmt: skip
         assert result.returncode == code, (name, result.stderr)
         assert '"status": "failed"' in (reports / f"{name}.json").read_text()
-    api.mode = "forbidden"  # the API refuses the key
+    keys, api.keys = api.keys, {}  # the API refuses the key
     result = run("audit", "--env", "both", "-f", "json", *run.files("refused-key"), url=good, api_url=api.url)
     assert result.returncode == 3 and "environment 'both'" in result.stderr
-    api.mode = "ok"
+    api.keys = keys
 
     # an inventory holding a literal password: refused without quoting it
     literal = inventory.with_name("literal.yaml")
@@ -170,3 +172,104 @@ def test_no_output_holds_the_password_or_the_key(
     assert result.returncode != 0 and "Traceback" in result.stderr and "a bug in a rule" in result.stderr
 
     run.assert_no_secret()
+
+
+# --- secrets in other forms: echoed by servers, split by libpq ---------------------------------
+
+AMBIGUOUS = "Kn0wnAmb1g@h0stP1ece9/dbP1ece7?x#y"  # unencoded: libpq and the URL standard split it differently
+
+
+def forms(secret: str) -> set[str]:
+    """The spellings a leak could take: whole, encoded, in another case, cut short (8+ characters)."""
+    middle = secret[len(secret) // 2 - 5 : len(secret) // 2 + 5]
+    return {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        secret.lower(),
+        secret.upper(),
+        secret[:10],
+        secret[-10:],
+        middle,
+        middle.lower(),
+    }
+
+
+SECRET_FORMS = sorted(
+    forms(PASSWORD)
+    | forms(SERVICE_KEY[len("sb_secret_") :])  # the key's own part ("sb_secret_" is in the auditor's hints)
+    | {SERVICE_KEY, SERVICE_KEY.lower(), SERVICE_KEY.upper()}
+    | forms(AMBIGUOUS)
+    | {"Kn0wnAmb1g", "h0stP1ece9", "dbP1ece7", "dbP1ece7?x#y"}  # the pieces libpq and urlsplit make of it
+)
+FORMATS = ("stderr", "terminal", "json", "markdown", "junit", "sarif", "job summary", "annotations")
+
+
+def scenarios(echo: EchoingServer, api: StorageApiServer, good: str) -> dict[str, tuple[str, str, str, int]]:
+    """name -> (environment, database URL, Storage API URL, exit code)."""
+    port = echo.port
+    return {
+        "server echoes the password": ("local", echo.url("postgres", PASSWORD), "", 3),
+        "server echoes a conninfo password": (
+            "local",
+            f"host=127.0.0.1 port={port} user=postgres password='{PASSWORD.replace(chr(39), '')}'",
+            "",
+            3,
+        ),
+        "API echoes the key": ("both", good, api.url, 3),
+        "password split by libpq (@ and /)": ("local", f"postgresql://postgres:{AMBIGUOUS}@127.0.0.1:{port}/db", "", 2),
+        "password split by libpq (? and #)": ("local", f"postgresql://postgres:a{AMBIGUOUS[10:]}@127.0.0.1/db", "", 2),
+        "malformed percent-encoding": ("local", f"postgresql://postgres:{AMBIGUOUS[:10]}%zz@127.0.0.1/db", "", 2),
+        "clean run": ("both", good, api.url, 0),
+    }
+
+
+@pytest.fixture(scope="module")
+def secret_outputs(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict:
+    """Every output of every scenario: {(scenario, format): text}, and the exit codes."""
+    server, template = request.getfixturevalue("server"), request.getfixturevalue("ourvidz_template")
+    folder = tmp_path_factory.mktemp("secrets")
+    inventory = inventory_with_environments(INVENTORY, folder, ENVIRONMENTS)
+    outputs: dict[tuple[str, str], str] = {}
+    codes: dict[str, int] = {}
+    with (
+        pg.fresh_database(server, "auditor_secrets", template=template) as database,
+        EchoingServer() as echo,
+        StorageApiServer(database, {SERVICE_KEY: "service_role"}) as api,
+    ):
+        for name, (env, url, api_url, _code) in scenarios(echo, api, with_password(database)).items():
+            api.mode = "echo_key" if name == "API echoes the key" else "ok"
+            variables = {"OURVIDZ_LOCAL_DATABASE_URL": url, "SECRETS_SUPABASE_URL": api_url}
+            variables["SUPABASE_SERVICE_ROLE_KEY"] = SERVICE_KEY
+            base = ["audit", "--inventory", str(inventory), "--env", env, "--connect-retries", "0"]
+            plain = run_auditor(*base, env=variables)
+            files = {fmt: folder / f"{len(codes)}.{fmt}" for fmt in ("json", "markdown", "junit", "sarif")}
+            summary = folder / f"{len(codes)}.summary"
+            options = [arg for fmt, path in files.items() for arg in (f"--{fmt}", str(path))]
+            github = run_auditor(*base, *options, "--github", env=variables | {"GITHUB_STEP_SUMMARY": str(summary)})
+            codes[name] = plain.returncode
+            outputs |= {
+                (name, "stderr"): plain.stderr + github.stderr,
+                (name, "terminal"): plain.stdout,
+                (name, "annotations"): github.stdout,
+                (name, "job summary"): summary.read_text(),
+                **{(name, fmt): path.read_text() for fmt, path in files.items()},
+            }
+    return {"outputs": outputs, "codes": codes, "expected": {n: s[3] for n, s in scenarios(echo, api, "").items()}}
+
+
+def test_each_scenario_ends_as_it_should(secret_outputs: dict) -> None:
+    assert secret_outputs["codes"] == secret_outputs["expected"]
+    outputs = secret_outputs["outputs"]
+    assert "password authentication failed: got ********" in outputs[("server echoes the password", "stderr")]
+    assert "invalid JWT ********" in outputs[("API echoes the key", "stderr")]
+    refused = outputs[("password split by libpq (@ and /)", "stderr")]
+    assert "is ambiguous" in refused and "postgresql://postgres:********@127.0.0.1:" in refused
+    assert '"status": "failed"' in outputs[("password split by libpq (@ and /)", "json")]
+
+
+@pytest.mark.parametrize("secret", SECRET_FORMS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_output_holds_a_secret_in_any_form(secret_outputs: dict, fmt: str, secret: str) -> None:
+    leaks = [name for (name, where), text in secret_outputs["outputs"].items() if where == fmt and secret in text]
+    assert not leaks, f"{fmt} of {leaks} holds {secret!r}"

@@ -221,6 +221,7 @@ def _load_and_audit(
         override = db_url or environ.get("AUDITOR_DATABASE_URL")
         if not override:
             resolve_database_url(inventory, environment, None, environ)  # raises: unknown environment
+        urls.check_url(override, "The URL given with --db-url or AUDITOR_DATABASE_URL")
         name, url = environment, override
         variable = environment_variable(inventory.project or _default_project(path), environment)
     else:
