@@ -1,6 +1,8 @@
 """Byte sizes as people write them in inventory.yaml, and back.
 
-Supabase counts a megabyte as 1024 x 1024 bytes, so MB and MiB (and KB/KiB, GB/GiB) mean the same.
+Units say what they mean: KB, MB, GB and TB are powers of 1000, as the Supabase Storage API reads
+them (its `fileSizeLimit: "5MB"` is 5,000,000 bytes); KiB, MiB, GiB and TiB are powers of 1024
+(10MiB is 10,485,760 bytes, the 10 MB of a dashboard that counts in 1024s).
 """
 
 from __future__ import annotations
@@ -10,18 +12,21 @@ import re
 _UNITS = {
     "": 1,
     "b": 1,
-    "kb": 1024,
+    "kb": 1000,
     "kib": 1024,
-    "mb": 1024**2,
+    "mb": 1000**2,
     "mib": 1024**2,
-    "gb": 1024**3,
+    "gb": 1000**3,
     "gib": 1024**3,
-    "tb": 1024**4,
+    "tb": 1000**4,
     "tib": 1024**4,
 }
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+_SHOWN = ("TiB", "TB", "GiB", "GB", "MiB", "MB", "KiB", "KB")  # largest first; at one size, 1024s first
+_DECIMAL = ("KB", "MB", "GB", "TB")
+_BINARY = ("KiB", "MiB", "GiB", "TiB")
 
-SIZE_HELP = "a size in bytes or like 10MB, 10 MiB, 500KB, 1GB (MB = 1024 x 1024 bytes), or null for no limit"
+SIZE_HELP = "a size in bytes or like 5MB (5,000,000 bytes), 10MiB (10 x 1024 x 1024), 500KB, 1GiB, or null for no limit"
 
 
 def parse_size(text: str) -> int:
@@ -42,11 +47,27 @@ def parse_size(text: str) -> int:
 
 
 def format_size(size: int | None) -> str:
-    """Human-readable size: 10485760 -> '10MB', 1500 -> '1500 bytes', None -> 'no limit'."""
+    """Human-readable size: 10485760 -> '10MiB', 5000000 -> '5MB', 1500 -> '1500 bytes', None -> 'no limit'."""
     if size is None:
         return "no limit"
-    for unit in ("TB", "GB", "MB", "KB"):
+    for unit in _SHOWN:
         factor = _UNITS[unit.lower()]
         if size >= factor and size % factor == 0:
             return f"{size // factor}{unit}"
     return f"{size} bytes"
+
+
+def unit_mixup(declared: int | None, live: int | None) -> str | None:
+    """When two sizes differ only by their unit (10MB declared, 10MiB live), a sentence saying so."""
+    if declared is None or live is None or declared == live:
+        return None
+    for decimal, binary in zip(_DECIMAL, _BINARY, strict=True):
+        for said, meant in ((decimal, binary), (binary, decimal)):
+            said_factor, meant_factor = _UNITS[said.lower()], _UNITS[meant.lower()]
+            count = declared // said_factor
+            if declared % said_factor == 0 and live == count * meant_factor:
+                return (
+                    f"Only the unit differs: {count}{said} is {declared:,} bytes, {count}{meant} is {live:,}; "
+                    f"write {count}{meant} in inventory.yaml if that is what is meant."
+                )
+    return None

@@ -62,7 +62,7 @@ SEED_DOCS = {
     "72-feature_flags.md": "# feature_flags\n\n" + PROSE,
     "90-reference_images.md": "# reference_images\n\n" + PROSE + "\n- **Public**: no\n- **File size limit**: 5MB\n",
     "91-user-library.md": "# user-library\n\n" + PROSE + "\n| Setting | Value |\n|---|---|\n| Public | no |\n"
-    "| File size limit | 50MB |\n",
+    "| File size limit | 50MiB |\n",
 }
 
 SEED_FINDINGS = [
@@ -188,9 +188,10 @@ def test_reading_bullets_tables_settings_and_per_table_sections() -> None:
     [
         ("- **Public**: no", "public", False),
         ("Visibility: public", "public", True),
-        ("| File size limit | 10MB |", "file_size_limit", 10 * 1024 * 1024),
+        ("| File size limit | 10MB |", "file_size_limit", 10_000_000),
+        ("| File size limit | 10MiB |", "file_size_limit", 10 * 1024 * 1024),
         ("- File size limit: no limit", "file_size_limit", None),
-        ("Max file size: 500 KB (the dashboard's setting)", "file_size_limit", 500 * 1024),
+        ("Max file size: 500 KiB (the dashboard's setting)", "file_size_limit", 500 * 1024),
         ("Allowed MIME types: image/png, `image/jpeg`", "allowed_mime_types", ("image/jpeg", "image/png")),
         ("| Allowed MIME types | any |", "allowed_mime_types", None),
     ],
@@ -222,7 +223,7 @@ def test_inventory_document_is_computed_deterministic_and_checked(tmp_path: Path
     assert "- [x] user_library (40-images_videos.md, 41-user_library.md)\n" in text
     assert "- [ ] profiles (7 columns) - 12-profiles.md is a stub\n" in text
     assert "- [ ] api_models (19 columns) - declared documented, doc file missing\n" in text
-    assert "- **reference_images** - User reference images (private, 10MB limit)\n" in text
+    assert "- **reference_images** - User reference images (private, 10MiB limit)\n" in text
     assert "- **20-29**: Conversations and messaging\n" in text
     assert run_auditor("docs", "inventory", "-i", str(inventory), "--check").returncode == 0
 

@@ -121,10 +121,10 @@ def test_a_stale_finding_names_each_difference_and_its_line(live: DocsStatus) ->
     assert "response_code (line 22)" in webhooks.message and "leaves out status_code" in webhooks.message
     thumbnails = by_page["91-thumbnails.md"]
     assert thumbnails.message == (
-        "91-thumbnails.md is out of date: thumbnails allows 5MB per file, the page says 2MB (line 9)."
+        "91-thumbnails.md is out of date: thumbnails allows 5MiB per file, the page says 2MB (line 9)."
     )
     assert (thumbnails.expected, thumbnails.actual, thumbnails.line) == (
-        {"file_size_limit": 2 * 1024 * 1024},
+        {"file_size_limit": 2_000_000},  # the page says 2MB
         {"file_size_limit": 5 * 1024 * 1024},
         9,
     )

@@ -16,7 +16,7 @@ MB = 1024 * 1024
 
 STALE = [
     ("doc-stale", "warning", "20-conversations_messages.md"),  # its messages section lists `role`, not `sender`
-    ("doc-stale", "warning", "90-reference_images.md"),  # it says 5MB; the bucket allows 10MB
+    ("doc-stale", "warning", "90-reference_images.md"),  # it says 5MB; the bucket allows 10MiB
 ]
 
 
@@ -45,7 +45,7 @@ def test_with_a_database_stale_docs_are_found_and_audit_reports_them(ourvidz_db:
     assert [(f["rule"], f["severity"], f["name"]) for f in findings] == expected
     stale = {f["name"]: f for f in findings if f["rule"] == "doc-stale"}
     images = stale["90-reference_images.md"]
-    assert (images["expected"], images["actual"]) == ({"file_size_limit": 5 * MB}, {"file_size_limit": 10 * MB})
+    assert (images["expected"], images["actual"]) == ({"file_size_limit": 5_000_000}, {"file_size_limit": 10 * MB})
     messages = stale["20-conversations_messages.md"]
     assert (messages["expected"], messages["actual"]) == (6, 6)  # as many columns, not the same ones
     assert messages["message"] == (

@@ -92,7 +92,7 @@ def test_snapshot_then_audit_is_clean(ourvidz_db: str, tmp_path: Path, columns: 
     assert "database_url: ${OURVIDZ_LOCAL_DATABASE_URL}\n" in text
     assert "auditor_test" not in text and "127.0.0.1" not in text  # never the URL it was given
     assert "  profiles:\n" in text and "    doc: 12-profiles.md\n" in text
-    assert "  user-library:  # " in text and "    file_size_limit: 50MB\n" in text
+    assert "  user-library:  # " in text and "    file_size_limit: 50MiB\n" in text
     assert findings(path, ourvidz_db) == []
 
     again = tmp_path / "again.yaml"
@@ -156,7 +156,7 @@ def test_update_keeps_everything_outside_the_changed_lines(drifted: tuple[str, P
         "table profiles: columns 7 -> 8",
         "table usage_logs: marked gone",
         "added table feature_flags",
-        "bucket user-library: file_size_limit: 100MB",
+        "bucket user-library: file_size_limit: 100MiB",
         "added bucket exports",
     ]
     # the audit now reports only what a person must decide: the dropped table

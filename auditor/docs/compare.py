@@ -21,7 +21,7 @@ from auditor.docs.scan import declared_objects, object_refs, table_name
 from auditor.docs.stubs import placeholder_in
 from auditor.docs.tree import DocFile, DocsTree, ObjectRef
 from auditor.model import INVENTORIED, Catalog, Finding, Inventory, LiveBucket, LiveTable, display_name
-from auditor.sizes import format_size
+from auditor.sizes import format_size, unit_mixup
 from auditor.wording import mime_list, plural, visibility
 
 STATES = ("documented", "stale", "stub", "missing", "undocumented")
@@ -367,8 +367,8 @@ def _bucket_differences(reading: Reading, bucket: LiveBucket) -> list[Difference
     found = []
     for statement in reading.statements:
         now = getattr(bucket, statement.field)
-        if statement.value == now:
-            continue
+        if statement.value == now or (statement.field == "file_size_limit" and unit_mixup(statement.value, now)):
+            continue  # prose says "1 MB" for 1 MiB as often as not: only the inventory's units are strict
         if statement.field == "public":
             text = f"{bucket.id} is {visibility(now)}, the page says {visibility(statement.value)}"
         elif statement.field == "file_size_limit":

@@ -11,7 +11,7 @@ from auditor.model import (
     Inventory,
     LiveBucket,
 )
-from auditor.sizes import format_size
+from auditor.sizes import format_size, unit_mixup
 from auditor.wording import mime_list, plural, visibility
 
 
@@ -76,7 +76,8 @@ def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool)
                 spec.file_size_limit,
                 bucket.file_size_limit,
                 f"Bucket {name} allows {format_size(bucket.file_size_limit)} per file; "
-                f"the inventory says {format_size(spec.file_size_limit)}.",
+                f"the inventory says {format_size(spec.file_size_limit)}."
+                + (f" {mixup}" if (mixup := unit_mixup(spec.file_size_limit, bucket.file_size_limit)) else ""),
             )
         )
     # an empty list and none both allow any type (Storage treats them alike)

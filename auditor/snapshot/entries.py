@@ -304,7 +304,7 @@ SECTIONS = (
         kind_named("bucket"),
         bucket_entry,
         lambda b, _: (b.id,),
-        "# Sizes: 50MB = 50 x 1024 x 1024 bytes; null = no limit. Object counts are comments.\n",
+        "# Sizes: 50MiB = 50 x 1024 x 1024 bytes, 50MB = 50,000,000; null = no limit. Object counts are comments.\n",
     ),
 )
 """The sections a snapshot writes, in the file's order."""
