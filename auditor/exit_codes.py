@@ -13,7 +13,8 @@ USAGE = 2
 """Bad command line, bad inventory.yaml, unknown environment or missing credentials."""
 
 UNREACHABLE = 3
-"""The database (or API) could not be reached or read; no verdict was reached."""
+"""The database (or API) could not be reached or read, or (--require-all-checks) a check could
+not be made; no verdict was reached."""
 
 INTERNAL = 4
 """A bug in the auditor: never mistaken for drift (1) by a CI job."""
@@ -24,5 +25,6 @@ findings make the exit code 1; `security`: only findings tagged security do; `ne
 
 HELP_TEXT = (
     "Exit codes: 0 no drift at or above --fail-on; 1 drift found; "
-    "2 usage or inventory error; 3 database cannot be reached or read; 4 internal error."
+    "2 usage or inventory error; 3 database cannot be reached or read (or, with --require-all-checks, a check "
+    "could not be made); 4 internal error; 130 and 143 stopped by SIGINT or SIGTERM."
 )

@@ -431,6 +431,8 @@ class ApiBucketListing:
     host: str
     buckets: tuple[LiveBucket, ...]
     key_role: str
+    unreadable: tuple[str, ...] = ()  # bucket rows that could not be read, each with why
+    uncounted: tuple[str, ...] = ()  # legacy buckets whose objects could not be counted, each with why
 
     @property
     def elevated(self) -> bool:

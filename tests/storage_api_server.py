@@ -1,14 +1,23 @@
-"""A loopback stand-in for the Supabase Storage API's bucket endpoint, backed by a real database.
+"""A loopback stand-in for the Supabase Storage API, backed by a real database, answering as the
+real server (supabase/storage) does.
 
-It answers `GET /storage/v1/bucket` as a Supabase project does: the gateway accepts only known
-keys, sent both as `apikey` and as `Authorization: Bearer`, and Storage runs the query as the
-key's role (`set local role`), so row level security on storage.buckets decides what an anon
-key sees, as on Supabase. Bodies have Storage's shape (id, name, owner, public, created_at,
-updated_at, file_size_limit, allowed_mime_types, type) with its serializer's coercions: a null
-owner is "" and a null public is false. Legacy keys are HS256 JWTs with a `role` claim; the new
-sb_secret_ / sb_publishable_ keys are opaque and map to service_role / anon.
+What the real server does, and this one too:
+- It reads only the `Authorization: Bearer <key>` header, and runs each query as the key's role
+  (`set local role`), so row level security on storage.buckets and storage.objects decides what
+  an anon key sees. Legacy keys are HS256 JWTs with a `role` claim; the sb_secret_ /
+  sb_publishable_ keys are opaque and map to service_role / anon.
+- Errors have the shape {"statusCode": "<string>", "code", "error", "message"} and, below 500,
+  the HTTP status 400 whatever statusCode says: a refused key is HTTP 400 with statusCode "403",
+  code "AccessDenied", error "Unauthorized"; a database permission error (42501) has exactly
+  the same shape, with the database's message.
+- A route it does not have is fastify's own 404: a numeric statusCode and no code.
+- Timestamps are JavaScript's (2026-12-04T18:11:18.831Z); a NULL text or timestamp field is sent
+  as "" and a NULL boolean as false (its JSON serializer's coercions).
+- `GET /bucket` lists buckets; `POST /bucket` creates one, reading a file_size_limit such as
+  "5MB" in decimal units (5,000,000 bytes); `POST /object/list/<bucket>` lists a folder's
+  objects and sub-folders (a folder has a null id).
 
-`server.mode` makes it misbehave the ways a real deployment can: see MODES.
+`server.mode` makes it misbehave the ways a deployment can: see MODES.
 """
 
 from __future__ import annotations
@@ -17,13 +26,16 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import socket
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import dict_row
 
 JWT_SECRET = b"super-secret-jwt-token-with-at-least-32-characters-long"
 BAD_GATEWAY_PAGE = (
@@ -31,15 +43,24 @@ BAD_GATEWAY_PAGE = (
     "</center><hr><center>cloudflare</center></body></html>"
 )
 REDIRECT_TO = "https://elsewhere.example/storage/v1/bucket"
+PREFIX = "/storage/v1"
 MODES = {
-    "ok": "answer from the database",
-    "forbidden": "403 with a Storage error body",
+    "ok": "answer from the database, as the key's role",
+    "gateway": "a gateway in front (as on supabase.co) that refuses an unknown apikey with 401",
+    "database_down": "500 InternalError: Storage cannot reach its database",
+    "database_timeout": "544 DatabaseTimeout",
+    "not_found": "every route is unknown: fastify's 404 (supabase_url names the wrong place)",
+    "echo_key": "refuse the key with a message that quotes it, cut short and in another case",
+    "bad_row": 'list the buckets with one row\'s file_size_limit as text ("5MB")',
     "bad_gateway": "502 with a proxy's HTML page",
     "malformed": "200 with a truncated JSON body",
     "wrong_shape": "200 with a list of objects lacking the bucket fields",
+    "huge": "200 with a body larger than any bucket list (64 MB of JSON)",
+    "deep": "200 with JSON nested 100,000 deep",
     "redirect": "301 to another host (a key must not follow it)",
     "hang": "accept the request and answer nothing until the server stops",
 }
+_DECIMAL_UNITS = {"gb": 10**9, "mb": 10**6, "kb": 1000, "b": 1}
 
 
 def make_jwt(role: str, secret: bytes = JWT_SECRET) -> str:
@@ -61,21 +82,48 @@ def unused_port() -> int:
         return probe.getsockname()[1]
 
 
+def js_time(value: datetime | None) -> str:
+    """A timestamp as JavaScript's Date.toISOString() writes it; NULL as ""."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
 def storage_bucket(row: dict) -> dict:
-    """One storage.buckets row (as to_jsonb gives it) in the Storage API's JSON shape."""
+    """One storage.buckets row in the JSON the Storage API sends, with its serializer's coercions."""
     bucket = {
         "id": row["id"],
-        "name": row["name"],
+        "name": row["name"] or "",
         "owner": row.get("owner") or "",
         "public": bool(row.get("public")),
         "file_size_limit": row.get("file_size_limit"),
         "allowed_mime_types": row.get("allowed_mime_types"),
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        "created_at": js_time(row.get("created_at")),
+        "updated_at": js_time(row.get("updated_at")),
     }
     if "type" in row:
-        bucket["type"] = row["type"]
+        bucket["type"] = str(row["type"])
     return bucket
+
+
+def storage_error(status: int, code: str, error: str, message: str) -> tuple[int, str, str]:
+    """Storage's own error: statusCode a string; the HTTP status 400 below 500 (its userStatusCode)."""
+    body = {"statusCode": str(status), "code": code, "error": error, "message": message}
+    return (status if status >= 500 else 400), "application/json", json.dumps(body)
+
+
+def route_not_found(method: str, path: str) -> tuple[int, str, str]:
+    """fastify's default 404: a numeric statusCode and no code."""
+    body = {"message": f"Route {method}:{path} not found", "error": "Not Found", "statusCode": 404}
+    return 404, "application/json", json.dumps(body)
+
+
+def parse_file_size(text: str) -> int:
+    """The real server's parseFileSizeToBytes: '5MB' is 5,000,000 bytes (decimal units)."""
+    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(gb|mb|kb|b)", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(text)
+    return int(float(match.group(1)) * _DECIMAL_UNITS[match.group(2).lower()])
 
 
 class StorageApiServer:
@@ -104,19 +152,50 @@ class StorageApiServer:
 
     # --- what Storage does ----------------------------------------------------------------
 
-    def answer(self, method: str, path: str, headers: dict[str, str]) -> tuple[int, str, str]:
+    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str, str]:
         """(status, content type, body) for one request."""
         if self.mode == "hang":
             self._release.wait(timeout=60)
             return 504, "text/plain", "released"
         route = path.split("?", 1)[0]
-        if method != "GET" or route != "/storage/v1/bucket":
-            return _storage_error(404, "Not Found", f"Route {method}:{route} not found")
-        key = headers.get("apikey", "")
-        if key not in self.keys or headers.get("authorization") != f"Bearer {key}":
+        if self.mode == "not_found" or not route.startswith(PREFIX + "/"):
+            return route_not_found(method, path)
+        if self.mode == "gateway" and headers.get("apikey") not in self.keys:
             return 401, "application/json", json.dumps({"message": "Invalid API key"})
-        if self.mode == "forbidden":
-            return _storage_error(403, "Unauthorized", "invalid signature")
+        key = re.sub(r"^Bearer\s+", "", headers.get("authorization", ""), flags=re.IGNORECASE)
+        if self.mode == "echo_key":
+            quoted = f"{key[:-4].lower()}... {key[5:40].upper()}"
+            return storage_error(403, "AccessDenied", "Unauthorized", f"invalid JWT {quoted}: signature mismatch")
+        if key not in self.keys:  # what jose says of a JWT signed elsewhere, or of anything else
+            message = "signature verification failed" if key.count(".") == 2 else "Invalid Compact JWS"
+            return storage_error(403, "AccessDenied", "Unauthorized", message)
+        canned = self._canned()
+        if canned:
+            return canned
+        role, route = self.keys[key], route[len(PREFIX) :]
+        try:
+            if method == "GET" and route == "/bucket":
+                buckets = [storage_bucket(row) for row in self.rows(role)]
+                if self.mode == "bad_row" and buckets:
+                    buckets[0]["file_size_limit"] = "5MB"
+                return 200, "application/json", json.dumps(buckets)
+            if method == "POST" and route == "/bucket":
+                return self.create_bucket(role, json.loads(body or b"{}"))
+            if method == "POST" and route.startswith("/object/list/"):
+                bucket = route.removeprefix("/object/list/")
+                return 200, "application/json", json.dumps(self.list_objects(role, bucket, json.loads(body or b"{}")))
+        except psycopg.errors.InsufficientPrivilege as error:  # 42501: the same shape as a refused key
+            return storage_error(403, "AccessDenied", "Unauthorized", str(error.diag.message_primary))
+        except psycopg.OperationalError:
+            return storage_error(500, "InternalError", "Internal", "Internal Server Error")
+        return route_not_found(method, path)
+
+    def _canned(self) -> tuple[int, str, str] | None:
+        """The answer of a misbehaving mode, or None in mode ok."""
+        if self.mode == "database_down":
+            return storage_error(500, "InternalError", "Internal", "Internal Server Error")
+        if self.mode == "database_timeout":
+            return storage_error(544, "DatabaseTimeout", "DatabaseTimeout", "The connection to the database timed out")
         if self.mode == "redirect":
             return 301, "text/plain", REDIRECT_TO
         if self.mode == "bad_gateway":
@@ -125,14 +204,65 @@ class StorageApiServer:
             return 200, "application/json", '[{"id": "avatars", "name": '
         if self.mode == "wrong_shape":
             return 200, "application/json", json.dumps([{"id": "avatars"}])
-        return 200, "application/json", json.dumps([storage_bucket(row) for row in self.rows(self.keys[key])])
+        if self.mode == "huge":
+            row = json.dumps({"id": "x" * 1000, "name": "x", "public": False, "file_size_limit": None})
+            return 200, "application/json", "[" + ",".join([row] * 64_000) + "]"
+        if self.mode == "deep":
+            return 200, "application/json", "[" * 100_000 + "]" * 100_000
+        return None
+
+    def _as(self, role: str) -> psycopg.Connection:
+        connection = psycopg.connect(self.database_url, row_factory=dict_row)
+        connection.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
+        return connection
 
     def rows(self, role: str) -> list[dict]:
         """storage.buckets as `role` sees it: row level security applies as on Supabase."""
-        with psycopg.connect(self.database_url) as connection:
-            connection.execute(sql.SQL("set local role {}").format(sql.Identifier(role)))
-            cursor = connection.execute("select to_jsonb(b) from storage.buckets b order by b.name")
-            return [row[0] for row in cursor]
+        with self._as(role) as connection:
+            return connection.execute("select * from storage.buckets order by name").fetchall()
+
+    def create_bucket(self, role: str, body: dict) -> tuple[int, str, str]:
+        limit = body.get("file_size_limit")
+        if isinstance(limit, str):
+            limit = parse_file_size(limit)
+        with self._as(role) as connection:
+            connection.execute(
+                "insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)"
+                " values (%s, %s, %s, %s, %s)",
+                (body["id"], body.get("name") or body["id"], bool(body.get("public")), limit,
+                 body.get("allowed_mime_types")),
+            )  # fmt: skip
+        return 200, "application/json", json.dumps({"name": body["id"]})
+
+    def list_objects(self, role: str, bucket: str, body: dict) -> list[dict]:
+        """The entries of one folder (`prefix`): its sub-folders (id null) and its objects, by name."""
+        prefix = body.get("prefix") or ""
+        if prefix and not prefix.endswith("/"):
+            prefix += "/"
+        with self._as(role) as connection:
+            objects = connection.execute(
+                "select name, id, updated_at, created_at, last_accessed_at, metadata from storage.objects"
+                " where bucket_id = %s and starts_with(name, %s) order by name",
+                (bucket, prefix),
+            ).fetchall()
+        entries: dict[str, dict] = {}
+        for row in objects:
+            rest = row["name"][len(prefix) :]
+            if "/" in rest:
+                folder = rest.split("/", 1)[0]
+                entries.setdefault(folder, {"name": folder, "id": None, "updated_at": None, "created_at": None,
+                                            "last_accessed_at": None, "metadata": None})  # fmt: skip
+            else:
+                entries[rest] = {
+                    "name": rest,
+                    "id": str(row["id"]),
+                    "updated_at": js_time(row["updated_at"]),
+                    "created_at": js_time(row["created_at"]),
+                    "last_accessed_at": js_time(row["last_accessed_at"]),
+                    "metadata": row["metadata"],
+                }
+        offset, limit = int(body.get("offset") or 0), min(int(body.get("limit") or 100), 1500)
+        return [entries[name] for name in sorted(entries)][offset : offset + limit]
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -143,13 +273,14 @@ class StorageApiServer:
             def _respond(self) -> None:
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 server.requests.append((self.command, self.path, headers))
-                status, content_type, body = server.answer(self.command, self.path, headers)
-                data = body.encode()
+                body = self.rfile.read(int(headers.get("content-length") or 0))
+                status, content_type, text = server.answer(self.command, self.path, headers, body)
+                data = text.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", f"{content_type}; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 if status in (301, 302, 307, 308):
-                    self.send_header("Location", body)
+                    self.send_header("Location", text)
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -159,12 +290,6 @@ class StorageApiServer:
                 pass
 
         return Handler
-
-
-def _storage_error(status: int, error: str, message: str) -> tuple[int, str, str]:
-    """Storage's own error body: statusCode is a string."""
-    body = {"statusCode": str(status), "error": error, "message": message}
-    return status, "application/json", json.dumps(body)
 
 
 def inventory_with_environments(repo_inventory: Path, folder: Path, environments: str) -> Path:

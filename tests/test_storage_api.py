@@ -7,6 +7,7 @@ the key's role, so what the client lists is what Supabase would list. Nothing is
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -90,8 +91,7 @@ def test_api_only_environment_audits_buckets_and_skips_tables(api: StorageApiSer
     assert report["status"] == "clean" and report["target"] == f"{api.url.removeprefix('http://')} (Storage API)"
     assert report["summary"]["buckets_live"] == 10 and report["summary"]["tables_live"] is None  # never read
     skipped = {s["check"]: s["reason"] for s in report["skipped"]}
-    assert "has no database_url" in skipped["tables"]
-    assert "no object counts" in skipped["bucket object counts (legacy buckets in use)"]
+    assert list(skipped) == ["tables"] and "has no database_url" in skipped["tables"]  # object counts are read
 
 
 def test_bucket_rules_run_unchanged_on_the_api_listing(api: StorageApiServer, ourvidz_db: str, inventory: Path) -> None:
@@ -179,26 +179,60 @@ def test_api_stands_in_when_sql_cannot_read_buckets(other_db: str, ourvidz_db: s
 # --- errors: exit 3, one clear message, never a traceback or the key -------------------
 
 
+REFUSED = "set SIA_SERVICE_KEY to the project's service_role key"
+ROUTE = "set supabase_url to the project's API URL, https://<project-ref>.supabase.co, with no path"
+OUTAGE = "check the project's status page and the Storage logs"
+
+
 @pytest.mark.parametrize(
-    ("mode", "key", "expected"),
+    ("mode", "key", "expected", "hint"),
     [
-        ("ok", make_jwt("service_role", b"another-project-secret"), "was refused (HTTP 401, application/json 'Invalid"),
-        ("forbidden", SERVICE_KEY, "was refused (HTTP 403, Unauthorized: invalid signature)"),
-        ("bad_gateway", SERVICE_KEY, "HTTP 502 with an HTML page titled '502 Bad Gateway', not a Storage API error"),
-        ("malformed", SERVICE_KEY, "is not a list of buckets (not JSON"),
-        ("wrong_shape", SERVICE_KEY, "is not a list of buckets (name: Field required)"),
+        (
+            "ok",
+            make_jwt("service_role", b"another-project-secret"),
+            "the key in SIA_SERVICE_KEY was refused (HTTP 400, statusCode 403, AccessDenied: signature verification",
+            REFUSED,
+        ),
+        (
+            "ok",
+            "sb_secret_NotAKeyOfThisProject",
+            "was refused (HTTP 400, statusCode 403, AccessDenied: Invalid",
+            REFUSED,
+        ),
+        ("gateway", make_jwt("anon", b"x"), "was refused (HTTP 401, statusCode 401, Invalid API key)", REFUSED),
+        ("not_found", SERVICE_KEY, "no such route (HTTP 404, statusCode 404, Not Found: Route GET:", ROUTE),
+        ("database_down", SERVICE_KEY, "the Storage API failed (HTTP 500, statusCode 500, InternalError", OUTAGE),
+        ("database_timeout", SERVICE_KEY, "failed (HTTP 544, statusCode 544, DatabaseTimeout: The connection", OUTAGE),
+        ("bad_gateway", SERVICE_KEY, "HTTP 502 with an HTML page titled '502 Bad Gateway', not a Storage API", "try"),
+        ("malformed", SERVICE_KEY, "is not a list of buckets (not JSON", "check that supabase_url"),
+        ("wrong_shape", SERVICE_KEY, "is not a list of buckets (row 1 has no id and name)", "check that supabase_url"),
+        ("huge", SERVICE_KEY, "an answer of more than 16,777,216 bytes", "check that supabase_url"),
+        ("deep", SERVICE_KEY, "is not a list of buckets (JSON nested too deeply to be one)", "check that supabase_url"),
     ],
 )
 def test_bad_answers_exit_3_with_a_clear_message(
-    api: StorageApiServer, inventory: Path, mode: str, key: str, expected: str
+    api: StorageApiServer, inventory: Path, mode: str, key: str, expected: str, hint: str
 ) -> None:
     api.mode = mode
     result = audit(inventory, "api", api.url, key)
     assert result.returncode == 3, result.stderr
     host = api.url.removeprefix("http://")
     assert f"environment 'api' through the Storage API at {host}: " in result.stderr
-    assert expected in result.stderr
-    assert ("set SIA_SERVICE_KEY to the project's service_role key" in result.stderr) == ("refused" in expected)
+    assert expected in result.stderr and f"Likely fix: {hint}" in result.stderr
+    assert (REFUSED in result.stderr) == (hint == REFUSED)  # a key is blamed only when it was refused
+
+
+def test_a_database_permission_error_does_not_blame_the_key(
+    api: StorageApiServer, ourvidz_db: str, inventory: Path
+) -> None:
+    """Storage answers both with the same 400 AccessDenied: its database's message tells them apart."""
+    pg.execute(ourvidz_db, "revoke select on storage.buckets from service_role")
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 3, result.stderr
+    refused = "refused the query (HTTP 400, statusCode 403, AccessDenied: permission denied for table buckets)"
+    assert f"the Storage API's database {refused}" in result.stderr
+    assert "grant that role (service_role) SELECT on storage.buckets" in result.stderr
+    assert REFUSED not in result.stderr
 
 
 def test_a_redirect_is_not_followed_with_the_key(api: StorageApiServer, inventory: Path) -> None:
@@ -366,3 +400,113 @@ def test_which_listings_stand_for_every_bucket(role: str, count: int, trusted: b
     assert listing.trusted is trusted
     findings = compare_bucket_sources(buckets, listing)
     assert [f.rule for f in findings] == ([] if trusted else ["bucket-api-key"])
+
+
+# --- the real server's behaviour: timestamps, NULLs, object listing, units ----------------
+
+
+def test_the_listing_carries_javascript_timestamps_and_a_null_as_empty_text(
+    api: StorageApiServer, ourvidz_db: str, inventory: Path
+) -> None:
+    """A NULL created_at is sent as "", which the supabase client's model refuses for the whole
+    listing: the auditor reads the rows itself, and checks every bucket."""
+    import httpx
+    from pydantic import ValidationError
+    from supabase import create_client
+
+    pg.execute(ourvidz_db, "update storage.buckets set created_at = null where id = 'avatars'")
+    rows = httpx.get(f"{api.url}/storage/v1/bucket", headers={"Authorization": f"Bearer {SERVICE_KEY}"}).json()
+    stamps = {row["id"]: row["created_at"] for row in rows}
+    assert stamps["avatars"] == "" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamps["videos"])
+    with pytest.raises(ValidationError):  # the fact: the client rejects the whole listing
+        create_client(api.url, SERVICE_KEY).storage.list_buckets()
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["summary"]["buckets_live"] == 10
+
+
+def test_a_row_that_cannot_be_read_is_reported_not_fatal(
+    api: StorageApiServer, ourvidz_db: str, inventory: Path
+) -> None:
+    api.mode = "bad_row"  # one bucket's file_size_limit is text
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 0, result.stderr  # no verdict on buckets, and no false one
+    report = json.loads(result.stdout)
+    reason = {s["check"]: s["reason"] for s in report["skipped"]}["buckets"]
+    assert "sent 1 bucket row that cannot be read (bucket 'avatars' (row 1): file_size_limit is \"5MB\"" in reason
+    assert not report["findings"] and report["summary"]["buckets_live"] is None
+    assert audit(inventory, "api", api.url, SERVICE_KEY, "--require-all-checks").returncode == 3
+    # with SQL as well, the SQL result stands: its drift is found, the comparison is skipped
+    pg.execute(ourvidz_db, "update storage.buckets set public = true where id = 'reference_images'")
+    result = audit(inventory, "both", api.url, database_url=ourvidz_db)
+    report = json.loads(result.stdout)
+    assert ("bucket-visibility", "reference_images") in rules(result) and report["summary"]["buckets_live"] == 10
+    assert "cannot be read" in {s["check"]: s["reason"] for s in report["skipped"]}["bucket source comparison"]
+
+
+LEGACY_OBJECTS = """
+insert into storage.objects (bucket_id, name, metadata) values
+  ('sdxl_image_fast', 'u1/job1/0.png', '{"size": 1000}'),
+  ('sdxl_image_fast', 'u1/job1/1.png', '{"size": 2000}'),
+  ('sdxl_image_fast', 'u2/2.png', '{"size": 500}'),
+  ('sdxl_image_fast', 'top.png', '{"size": 24}')
+"""
+
+
+def test_a_legacy_bucket_in_use_is_found_through_the_api_alone(
+    api: StorageApiServer, ourvidz_db: str, inventory: Path
+) -> None:
+    pg.execute(ourvidz_db, LEGACY_OBJECTS)
+    result = audit(inventory, "api", api.url, SERVICE_KEY, "--fail-on", "warning")
+    assert result.returncode == 1, result.stderr
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["rule"], finding["name"], finding["actual"]) == ("bucket-legacy-in-use", "sdxl_image_fast", 4)
+    assert finding["message"] == "Legacy bucket sdxl_image_fast holds 4 objects (3524 bytes)."
+    listed = [path for method, path, _ in api.requests if method == "POST"]
+    assert {p.rsplit("/", 1)[1] for p in listed} == {"image_high", "sdxl_image_fast", "sdxl_image_high", "video_high"}
+
+
+def test_an_anon_key_counts_no_objects_and_requires_all_checks_fails(
+    api: StorageApiServer, ourvidz_db: str, inventory: Path
+) -> None:
+    pg.execute(ourvidz_db, LEGACY_OBJECTS)
+    result = audit(inventory, "api", api.url, ANON_KEY)
+    assert result.returncode == 0, result.stderr  # the nightly job this flag is for went green here
+    strict = audit(inventory, "api", api.url, ANON_KEY, "--require-all-checks")
+    assert strict.returncode == 3, strict.stderr
+    assert "error: environment 'api': 2 checks could not be made, and --require-all-checks asks for every one" in (
+        strict.stderr
+    )
+    assert "buckets: the Storage API key is not a service key (role: anon)" in strict.stderr
+    assert [f["rule"] for f in json.loads(strict.stdout)["findings"]] == ["bucket-api-key"]  # the report, as before
+
+
+def test_require_all_checks_passes_when_every_check_is_made(
+    api: StorageApiServer, ourvidz_db: str, inventory: Path
+) -> None:
+    result = audit(inventory, "both", api.url, SERVICE_KEY, "--require-all-checks", database_url=ourvidz_db)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["skipped"] == []
+
+
+def test_a_size_set_as_5mb_through_the_api_is_the_inventory_s_5mb(
+    api: StorageApiServer, ourvidz_db: str, inventory: Path
+) -> None:
+    """The Storage API reads "5MB" as 5,000,000 bytes; so does the inventory. 5MiB differs by the unit alone."""
+    from supabase import create_client
+
+    storage = create_client(api.url, SERVICE_KEY).storage
+    storage.create_bucket("exports", options={"public": False, "file_size_limit": "5MB"})
+    text = inventory.read_text().replace("\nbuckets:\n", "\nbuckets:\n  exports:\n    file_size_limit: 5MB\n", 1)
+    inventory.write_text(text)
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 0, result.stderr
+    inventory.write_text(text.replace("file_size_limit: 5MB", "file_size_limit: 5MiB", 1))
+    result = audit(inventory, "api", api.url)
+    assert result.returncode == 1, result.stderr
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["expected"], finding["actual"]) == (5242880, 5_000_000)
+    assert finding["message"] == (
+        "Bucket exports allows 5MB per file; the inventory says 5MiB. Only the unit differs: 5MiB is 5,242,880 bytes, "
+        "5MB is 5,000,000; write 5MB in inventory.yaml if that is what is meant."
+    )

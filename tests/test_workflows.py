@@ -141,6 +141,8 @@ def test_nightly_triggers_permissions_and_the_action() -> None:
     assert audit["id"] == "audit" and ACTION_USES.fullmatch(audit["uses"])
     assert audit["with"]["environment"] == "${{ env.AUDIT_ENV }}"
     assert audit["with"]["baseline-workflow"] == NIGHTLY.name  # the last successful night of this workflow
+    assert "--require-all-checks" in audit["with"]["args"].split()  # a check not made is no green night
+    check_against_cli(["audit", *audit["with"]["args"].split()])
     assert step(nightly, "Open, update or close the tracking issue")["if"] == "steps.audit.outputs.drift != ''"
 
 
