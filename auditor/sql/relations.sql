@@ -6,7 +6,16 @@
 -- Relations an extension owns are left out, as in tables_pg_catalog.sql. A role that does not
 -- exist is a null oid, and its column null ("not checked"). auth.users is looked up by name, never
 -- through a regclass cast, which would need USAGE on schema auth.
-with auth_users as (
+-- The relations are found from their own small catalogs (a view's or materialized view's _RETURN
+-- rule in pg_rewrite, pg_foreign_table) and looked up in pg_class by oid: pg_class has no index
+-- on relkind, and scanning it again for the few relations there are cost as much as the tables
+-- query's own scan (30,000 tables: 375 ms for no row).
+with candidates as (
+    select r.ev_class as oid from pg_rewrite r where r.rulename = '_RETURN'
+    union all
+    select f.ftrelid from pg_foreign_table f
+),
+auth_users as (
     select c.oid, c.relrowsecurity
     from pg_class c
     join pg_namespace n on n.oid = c.relnamespace
@@ -40,7 +49,8 @@ select
         where r.ev_class = c.oid and d.refobjid = (select oid from auth_users)
     ) as reads_auth_users,
     coalesce((select relrowsecurity from auth_users), true) as auth_users_rls
-from pg_class c
+from candidates
+join pg_class c on c.oid = candidates.oid
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_roles anon on anon.rolname = %(anon)s
 left join pg_roles authn on authn.rolname = %(authenticated)s
