@@ -20,6 +20,8 @@ Schema = dict[str, Any]
 TEXT: Schema = {"type": "string", "pattern": r"\S"}
 OPTIONAL_TEXT: Schema = {"type": "string"}
 NAMES: Schema = {"type": "array", "items": TEXT}
+GROUP_KEY: Schema = {"description": "The key of its group under `groups` (the inventory's headings).", **TEXT}
+DESCRIPTION: Schema = {"description": "What the object is for, shown in the inventory document.", **OPTIONAL_TEXT}
 DOC: Schema = {
     "description": "The documenting page: a file name in the docs folder, true (found by its name, NN-<name>.md) "
     "or false (none).",
@@ -63,11 +65,14 @@ def _section(entry: Schema, description: str) -> Schema:
 
 POLICY = _mapping(
     {
-        "command": {"enum": list(POLICY_COMMANDS) + [c.upper() for c in POLICY_COMMANDS]},
-        "roles": NAMES,
+        "command": {
+            "description": "The command it applies to: select, insert, update, delete or all.",
+            "enum": list(POLICY_COMMANDS) + [c.upper() for c in POLICY_COMMANDS],
+        },
+        "roles": {"description": "The roles it applies to (public for every role).", **NAMES},
         "using": {"description": "The USING expression, as PostgreSQL prints it (pg_policies).", **TEXT},
         "check": {"description": "The WITH CHECK expression, as PostgreSQL prints it.", **TEXT},
-        "restrictive": {"type": "boolean"},
+        "restrictive": {"description": "true for a restrictive policy (default false: permissive).", "type": "boolean"},
         "reason": REASON,
     },
     "A row level security policy: its command and roles, optionally its expressions.",
@@ -75,15 +80,16 @@ POLICY = _mapping(
 )
 POLICIES = _section(POLICY, "Policies by name; checked when declared.")
 COLUMN = {
+    "description": "A column: its name, or `name: type` (types compared as PostgreSQL names them).",
     "oneOf": [
         TEXT,
         {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": TEXT},
-    ]
+    ],
 }
 TABLE = _mapping(
     {
-        "group": TEXT,
-        "description": OPTIONAL_TEXT,
+        "group": GROUP_KEY,
+        "description": DESCRIPTION,
         "columns": {
             "description": "The column count, or the columns by name (`- id: uuid`, or a bare name).",
             "oneOf": [{"type": "integer", "minimum": 0}, {"type": "array", "items": COLUMN}],
@@ -96,42 +102,70 @@ TABLE = _mapping(
         "policies": POLICIES,
         "exposed_to": EXPOSED_TO,
         "reason": REASON,
-    }
+    },
+    "A table: a key left out is not checked.",
 )
 RELATION = _mapping(
-    {"group": TEXT, "description": OPTIONAL_TEXT, "doc": DOC, "exposed_to": EXPOSED_TO, "reason": REASON}
+    {"group": GROUP_KEY, "description": DESCRIPTION, "doc": DOC, "exposed_to": EXPOSED_TO, "reason": REASON},
+    "A view, materialized view, foreign table or function.",
 )
 BUCKET = _mapping(
     {
-        "group": TEXT,
-        "description": OPTIONAL_TEXT,
-        "public": {"type": "boolean"},
-        "file_size_limit": SIZE,
-        "allowed_mime_types": {"type": ["array", "null"], "items": {"type": "string", "pattern": r"/|\*$"}},
-        "status": {"enum": list(BUCKET_STATUSES)},
+        "group": GROUP_KEY,
+        "description": DESCRIPTION,
+        "public": {"description": "Whether anyone with a file's URL can read it.", "type": "boolean"},
+        "file_size_limit": {**SIZE, "description": "The largest file it accepts. " + SIZE["description"]},
+        "allowed_mime_types": {
+            "description": "The MIME types it accepts (image/png, image/*); null: any.",
+            "type": ["array", "null"],
+            "items": {"type": "string", "pattern": r"/|\*$"},
+        },
+        "status": {
+            "description": "active, or legacy: a legacy bucket must hold no objects.",
+            "enum": list(BUCKET_STATUSES),
+        },
         "doc": DOC,
         "exposed_to": EXPOSED_TO,
-        "reason": OPTIONAL_TEXT,
-    }
+        "reason": {"description": "Why a public or listable bucket is meant.", **OPTIONAL_TEXT},
+    },
+    "A storage bucket: a key left out is not checked.",
 )
 ENVIRONMENT: Schema = {
+    "description": "Where an environment's database (and Storage API) are: a database_url, a supabase_url, or both.",
     "type": "object",
     "properties": {
         "database_url": {"description": "The connection URL, as ${VARIABLE} references: never a password.", **TEXT},
         "supabase_url": {"description": "The project's API URL, for the Storage API bucket source.", **TEXT},
         "service_key": {"description": "A lone ${VARIABLE} holding the service key.", **TEXT},
-        "description": OPTIONAL_TEXT,
+        "description": {"description": "What the environment is.", **OPTIONAL_TEXT},
     },
     "additionalProperties": False,
     "anyOf": [{"required": ["database_url"]}, {"required": ["supabase_url"]}],
 }
-GROUP = _mapping({"title": TEXT, "docs": RANGE}, required=("title",))
+GROUP = _mapping(
+    {
+        "title": {"description": "The heading of the group in the inventory document.", **TEXT},
+        "docs": {"description": "The number range of its doc pages, like 10-19.", **RANGE},
+    },
+    "A group of objects: a heading of the inventory.",
+    required=("title",),
+)
 DOCS = _mapping(
     {
-        "folder": TEXT,
-        "naming": {"type": "object", "propertyNames": RANGE, "additionalProperties": TEXT},
-        "stub_bytes": {"type": "integer", "minimum": 0},
-    }
+        "folder": {"description": "The folder of doc pages, relative to inventory.yaml.", **TEXT},
+        "naming": {
+            "description": "What each number range of pages holds (a range: a title), for the inventory document.",
+            "type": "object",
+            "propertyNames": RANGE,
+            "additionalProperties": TEXT,
+        },
+        "stub_bytes": {
+            "description": "Pages smaller than this are stubs (default 200).",
+            "type": "integer",
+            "minimum": 0,
+        },
+    },
+    "The documentation folder: one markdown page per object, named NN-name.md.",
 )
 AUDIT = _mapping(
     {"fail_on": {"description": "The default of --fail-on.", "enum": list(exit_codes.FAIL_ON)}},
@@ -139,15 +173,19 @@ AUDIT = _mapping(
 )
 IGNORE = _mapping(
     {
-        kind.plural: {"type": ["object", "null"], "additionalProperties": REASON, "description": "pattern: reason"}
+        kind.plural: {
+            "description": f"{kind.title} to ignore: a name pattern, then its reason.",
+            "type": ["object", "null"],
+            "additionalProperties": REASON,
+        }
         for kind in INVENTORIED
     },
     "Objects the team does not own, by name pattern (*, ?, [...]), each with its reason.",
 )
 
 TOP: dict[str, Schema] = {
-    "version": {"const": 1},
-    "project": TEXT,
+    "version": {"description": "The format's version: 1.", "const": 1},
+    "project": {"description": "The project's name, shown in reports and the inventory document.", **TEXT},
     "schemas": {**NAMES, "minItems": 1, "description": "The audited schemas; the first is the default."},
     "exposed_schemas": {**NAMES, "description": "The schemas the Data API serves (default [public])."},
     "docs": DOCS,
@@ -158,7 +196,7 @@ TOP: dict[str, Schema] = {
     "foreign_tables": _section(RELATION, "Foreign tables by name."),
     "functions": _section(RELATION, "Functions by name, `name(arguments)` for one overload of several."),
     "buckets": _section(BUCKET, "Storage buckets by id."),
-    "storage_policies": POLICIES,
+    "storage_policies": {**POLICIES, "description": "The policies of storage.objects by name; checked when declared."},
     "ignore": IGNORE,
     "environments": {
         **_section(ENVIRONMENT, "Environments by name (part of report file names through {env})."),

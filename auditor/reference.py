@@ -1,5 +1,5 @@
 """Reference text generated from the rules registry, so that no hand-kept table can drift from
-the code: the README's table of security rules, and the rules index (`auditor rules`,
+the code: the table of security rules in docs/security.md, and the rules index (`auditor rules`,
 docs/rules.md), where each rule's entry is the one text `auditor rules CODE` prints."""
 
 from __future__ import annotations

@@ -12,7 +12,15 @@ import re
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
+
+
+def manual_pages() -> list[Path]:
+    """README.md and the manual's pages under docs/ (not the project's own doc pages in
+    docs/database, which the auditor reads as data)."""
+    pages = sorted(path for path in (REPO / "docs").rglob("*.md") if "database" not in path.parts)
+    return [README, *pages]
 
 
 def section(heading: str, text: str | None = None) -> str:

@@ -293,19 +293,19 @@ def test_update_never_accepts_a_security_finding_and_accept_needs_a_reason(surfa
     ]
 
 
-def test_the_readme_security_table_is_generated_from_the_rules() -> None:
+def test_the_manual_security_table_is_generated_from_the_rules() -> None:
     from auditor.reference import security_table
     from tests.conftest import REPO
 
-    readme = (REPO / "README.md").read_text()
-    assert security_table() in readme  # regenerate it with auditor.reference.security_table()
+    page = (REPO / "docs" / "security.md").read_text()
+    assert security_table() in page  # regenerate it with auditor.reference.security_table()
     assert security_table().count("\n| `") == sum("security" in r.tags for r in RULES.values())
 
 
-def test_the_readme_security_example_is_a_valid_inventory(tmp_path: Path) -> None:
+def test_the_manual_security_example_is_a_valid_inventory(tmp_path: Path) -> None:
     from tests.conftest import REPO
 
-    section = (REPO / "README.md").read_text().split("### Declaring an exposure as intended")[1]
+    section = (REPO / "docs" / "security.md").read_text().split("## Declaring an exposure as intended")[1]
     (block,) = re.findall(r"```yaml\n(.*?)```", section.split("\n## ")[0], flags=re.DOTALL)
     path = tmp_path / "inventory.yaml"
     path.write_text(block)

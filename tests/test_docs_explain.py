@@ -45,9 +45,9 @@ def test_explain_a_table_page_names_what_was_read_where_and_the_verdict(corpus_u
         "Finding: doc-stale (line 7): 23-sessions_log.md is out of date: its column list\n"
         "         (line 7) leaves out ended_at.\n"
     )
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    shown = readme.split('$ auditor docs status --db-url "$DATABASE_URL" --explain 23-sessions_log.md\n')[1]
-    assert shown.split("```")[0] == result.stdout  # the README's example is this output
+    page = (REPO / "docs" / "documentation.md").read_text(encoding="utf-8")
+    shown = page.split('$ auditor docs status --db-url "$DATABASE_URL" --explain 23-sessions_log.md\n')[1]
+    assert shown.split("```")[0] == result.stdout  # the manual's example is this output
 
 
 def test_explain_a_bucket_page_and_what_it_did_not_read(corpus_url: str) -> None:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from auditor.errors import InventoryError
 from auditor.inventory import load_inventory, parse_inventory
 from auditor.inventory_schema import inventory_schema, schema_text
+from tests import readme
 from tests.conftest import REPO, run_auditor
 from tests.test_inventory_fuzz import documents, mutated_inventories
 
@@ -64,8 +65,9 @@ def test_every_example_inventory_in_the_repository_matches_the_schema() -> None:
         assert schema_errors(path.read_text()) == [], path
 
 
-def test_the_readme_examples_match_the_schema() -> None:
-    blocks = re.findall(r"```yaml\n(.*?)```", (REPO / "README.md").read_text(), flags=re.DOTALL)
+def test_the_manual_examples_match_the_schema() -> None:
+    text = "".join(page.read_text() for page in readme.manual_pages())
+    blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
     whole = [block for block in blocks if validator_accepts(block)]
     assert len(whole) >= 3
     for block in whole:

@@ -1,6 +1,6 @@
-"""The least-privileged role of the README, created by the README's own SQL, audits what it can see.
+"""The least-privileged role of the manual, created by the manual's own SQL, audits what it can see.
 
-The README's sql block in "What the auditor does to a database" is run as written, with only the
+The sql block of docs/connecting.md in "What the auditor does to a database" is run as written, with only the
 role's and the database's names replaced by this test's (roles are shared by the whole server),
 so the documentation cannot drift from what works.
 """
@@ -24,9 +24,9 @@ BUCKET_PART = "-- for the bucket checks"
 
 
 def readme_role_sql() -> tuple[str, str]:
-    """The README's role block, split into (tables only, the bucket part)."""
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index(SECTION) :].split("\n## ", 1)[0]
+    """The manual's role block, split into (tables only, the bucket part)."""
+    page = (REPO / "docs" / "connecting.md").read_text()
+    section = page[page.index(SECTION) :].split("\n## ", 1)[0]
     (block,) = re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
     assert "create role inventory_auditor" in block and BUCKET_PART in block
     tables_only, buckets = block.split(BUCKET_PART)

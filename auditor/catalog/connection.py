@@ -280,7 +280,7 @@ def _read_failure(error: psycopg.Error, url: str, environment: str, settings: Se
     if isinstance(error, psycopg.errors.InsufficientPrivilege):
         return SourceUnavailable(
             f"The role cannot read part of the catalog in {where}: {reason}. Likely fix: grant the privileges "
-            "the README lists under 'What the auditor does to a database', or audit as another role."
+            "docs/connecting.md lists under 'Privileges, and a minimal role', or audit as another role."
         )
     if isinstance(error, psycopg.errors.QueryCanceled):
         return SourceUnavailable(

@@ -86,7 +86,8 @@ _CONNECT_FAULTS: tuple[tuple[tuple[str, ...], Fault], ...] = (
         Fault(
             "role missing",
             False,
-            "check the user name in the URL; the role may not exist on this server (create it as the README shows)",
+            "check the user name in the URL; the role may not exist on this server "
+            "(create it as docs/connecting.md shows)",
         ),
     ),
     (
@@ -103,7 +104,7 @@ _CONNECT_FAULTS: tuple[tuple[tuple[str, ...], Fault], ...] = (
         Fault(
             "no CONNECT privilege",
             False,
-            "grant the role CONNECT on the database (see the README's minimal role)",
+            "grant the role CONNECT on the database (see the minimal role in docs/connecting.md)",
         ),
     ),
     (("SSL SYSCALL error", "SSL connection has been closed unexpectedly"), _CLOSED),
