@@ -44,11 +44,38 @@ def pytest_report_header() -> str:
     return f"auditor test database server: {chosen_server()}"
 
 
+CLIENT_SIDE = {
+    "test_bad_inputs",
+    "test_ci_integration",
+    "test_cli",
+    "test_conventions",
+    "test_docs_explain",
+    "test_docs_hints",
+    "test_environments",
+    "test_escaping",
+    "test_inventory_schema",
+    "test_light_install",
+    "test_outputs",
+    "test_prefetch",
+    "test_progress",
+    "test_readme",
+    "test_secrets",
+    "test_signals",
+    "test_storage_api",
+    "test_workflows",
+}
+"""Modules whose database tests check what the auditor does with what it read (report files,
+signals, progress, secrets, escaping, the Storage API's answers, CI glue), not what the catalog
+queries return: CI runs them on one server only, the others on PostgreSQL 15 and 18."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the database server, so CI can run them on another server."""
     for item in items:
         if "server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.database)
+            if item.module is not None and item.module.__name__.rpartition(".")[2] in CLIENT_SIDE:
+                item.add_marker(pytest.mark.client_side)
 
 
 @pytest.fixture(scope="session", autouse=True)
