@@ -8,7 +8,6 @@ stale pages, when one differs from what the code gives (CI and the tests run it)
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import typer.main
 from typer._click import Command, Context  # typer >= 0.26 vendors click
 from typer.core import TyperGroup
 
+from auditor.commands.options import epilog_parts
 from auditor.inventory_schema import TOP, Schema
 from auditor.reference import markdown_text
 
@@ -25,21 +25,18 @@ WRITE_COMMAND = "python -m auditor.manual"
 """The command that writes the generated pages."""
 
 SEE_ALSO: dict[str, list[tuple[str, str]]] = {
-    "audit": [
-        ("Reports and exit codes", "../reports.md"),
-        ("Connecting", "../connecting.md"),
-        ("Security", "../security.md"),
-    ],
-    "validate": [("inventory.yaml", "../inventory.md")],
-    "demo": [("Install and the demo", "../install.md")],
-    "snapshot": [("inventory.yaml", "../inventory.md"), ("Security", "../security.md")],
-    "accept": [("Rules", "../rules.md"), ("Security", "../security.md")],
-    "schema": [("inventory.yaml reference", "../inventory-reference.md"), ("Reports", "../reports.md")],
-    "rules": [("Rules", "../rules.md")],
-    "docs status": [("Documentation drift", "../documentation.md")],
-    "docs inventory": [("Documentation drift", "../documentation.md")],
-    "docs scaffold": [("Documentation drift", "../documentation.md")],
+    "audit": [("Reports and exit codes", "reports.md"), ("Connecting", "connecting.md"), ("Security", "security.md")],
+    "validate": [("inventory.yaml", "inventory.md")],
+    "demo": [("Install and the demo", "install.md")],
+    "snapshot": [("inventory.yaml", "inventory.md"), ("Security", "security.md")],
+    "accept": [("Rules", "rules.md"), ("Security", "security.md")],
+    "schema": [("inventory.yaml reference", "inventory-reference.md"), ("Reports", "reports.md")],
+    "rules": [("Rules", "rules.md")],
+    "docs status": [("Documentation drift", "documentation.md")],
+    "docs inventory": [("Documentation drift", "documentation.md")],
+    "docs scaffold": [("Documentation drift", "documentation.md")],
 }
+"""The topic pages of docs/ each command page links to."""
 
 
 def commands() -> list[tuple[str, Command, Context]]:
@@ -106,24 +103,15 @@ def command_page(name: str, command: Command, context: Context) -> str:
             lines += [f"## {title}", "", f"| {header} | meaning |", "|---|---|"]
             lines += [f"| {_code_cell(flags)} | {_cell(help_text)} |" for flags, help_text in rows]
             lines.append("")
-    examples, exit_codes = _epilog(command.epilog or "")
+    examples, exit_codes = epilog_parts(command.epilog or "")
     if examples:
         lines += ["## Examples", "", "```sh", *examples, "```", ""]
     if exit_codes:
-        lines += ["## Exit codes", "", markdown_text(exit_codes), ""]
+        lines += ["## Exit codes", "", markdown_text(exit_codes.removeprefix("Exit codes: ")), ""]
     links = SEE_ALSO.get(name, [])
     if links:
-        lines += ["See also: " + ", ".join(f"[{title}]({page})" for title, page in links) + ".", ""]
+        lines += ["See also: " + ", ".join(f"[{title}](../{page})" for title, page in links) + ".", ""]
     return "\n".join(lines)
-
-
-def _epilog(epilog: str) -> tuple[list[str], str]:
-    """(example lines, the exit codes paragraph) of an epilog made by commands.options.epilog."""
-    match = re.fullmatch(r"Examples:\n\n\x08\n(.*?)\n\n(.*)", epilog, flags=re.S)
-    if match is None:
-        return [], " ".join(epilog.split())
-    examples = [line[2:] for line in match.group(1).split("\n")]
-    return examples, " ".join(match.group(2).split()).removeprefix("Exit codes: ")
 
 
 def commands_index() -> str:
@@ -155,7 +143,7 @@ def commands_index() -> str:
 
 
 def _type(schema: Schema) -> str:
-    """A short reading of a schema's type: `integer >= 0`, `true, false or deny-all`..."""
+    """A short reading of a schema's type: "integer >= 0", "boolean or `deny-all`"..."""
     if "const" in schema:
         return f"`{schema['const']}`"
     if "enum" in schema:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -76,6 +77,16 @@ def epilog(examples: list[str], exit_codes: str) -> str:
     """
     lines = "\n".join(f"  {line}" for example in examples for line in example.split("\n"))
     return f"Examples:\n\n\b\n{lines}\n\n{exit_codes}"
+
+
+def epilog_parts(text: str) -> tuple[list[str], str]:
+    """(the example lines, the exit codes sentence) of an epilog made by `epilog`, for the
+    manual's command pages."""
+    match = re.fullmatch(r"Examples:\n\n\x08\n(.*?)\n\n(.*)", text, flags=re.S)
+    if match is None:
+        return [], " ".join(text.split())
+    examples = [line.removeprefix("  ") for line in match.group(1).split("\n")]
+    return examples, " ".join(match.group(2).split())
 
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
