@@ -405,6 +405,15 @@ def test_which_listings_stand_for_every_bucket(role: str, count: int, trusted: b
 # --- the real server's behaviour: timestamps, NULLs, object listing, units ----------------
 
 
+def storage_client(api: StorageApiServer):  # the supabase extra is imported late, so no return type
+    """The supabase client's storage, as a team's own code would make it (an httpx client of its
+    own, as supabase-py 2.x asks, rather than its deprecated timeout and verify options)."""
+    import httpx
+    from supabase import ClientOptions, create_client
+
+    return create_client(api.url, SERVICE_KEY, ClientOptions(httpx_client=httpx.Client())).storage
+
+
 def test_the_listing_carries_javascript_timestamps_and_a_null_as_empty_text(
     api: StorageApiServer, ourvidz_db: str, inventory: Path
 ) -> None:
@@ -412,14 +421,13 @@ def test_the_listing_carries_javascript_timestamps_and_a_null_as_empty_text(
     listing: the auditor reads the rows itself, and checks every bucket."""
     import httpx
     from pydantic import ValidationError
-    from supabase import create_client
 
     pg.execute(ourvidz_db, "update storage.buckets set created_at = null where id = 'avatars'")
     rows = httpx.get(f"{api.url}/storage/v1/bucket", headers={"Authorization": f"Bearer {SERVICE_KEY}"}).json()
     stamps = {row["id"]: row["created_at"] for row in rows}
     assert stamps["avatars"] == "" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamps["videos"])
     with pytest.raises(ValidationError):  # the fact: the client rejects the whole listing
-        create_client(api.url, SERVICE_KEY).storage.list_buckets()
+        storage_client(api).list_buckets()
     result = audit(inventory, "api", api.url)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"]["buckets_live"] == 10
@@ -493,9 +501,7 @@ def test_a_size_set_as_5mb_through_the_api_is_the_inventory_s_5mb(
     api: StorageApiServer, ourvidz_db: str, inventory: Path
 ) -> None:
     """The Storage API reads "5MB" as 5,000,000 bytes; so does the inventory. 5MiB differs by the unit alone."""
-    from supabase import create_client
-
-    storage = create_client(api.url, SERVICE_KEY).storage
+    storage = storage_client(api)
     storage.create_bucket("exports", options={"public": False, "file_size_limit": "5MB"})
     text = inventory.read_text().replace("\nbuckets:\n", "\nbuckets:\n  exports:\n    file_size_limit: 5MB\n", 1)
     inventory.write_text(text)
