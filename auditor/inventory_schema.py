@@ -160,7 +160,7 @@ DOCS = _mapping(
             "additionalProperties": TEXT,
         },
         "stub_bytes": {
-            "description": "Pages smaller than this are stubs (default 200).",
+            "description": "Pages smaller than this that state no column, count or setting are stubs (default 200).",
             "type": "integer",
             "minimum": 0,
         },

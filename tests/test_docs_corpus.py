@@ -128,5 +128,14 @@ def test_a_stale_finding_names_each_difference_and_its_line(live: DocsStatus) ->
         {"file_size_limit": 5 * 1024 * 1024},
         9,
     )
+    assert by_page["34-coupons.md"].message == (
+        "34-coupons.md is out of date: its column list (line 7) leaves out max_uses."
+    )
+    assert by_page["96-uploads.md"].message == (  # under 200 bytes, and what it states is checked
+        "96-uploads.md is out of date: uploads allows 5MB per file, the page says 2MB (line 8); "
+        "uploads allows image/jpeg, image/png, image/webp, the page says image/jpeg, image/png (line 9)."
+    )
+    refunds = live.page("35-refunds.md").readings[0]
+    assert [(k.line, k.what, k.why) for k in refunds.skipped] == [(4, '"9 columns"', "said of invoices, not refunds")]
     stub = by_page["26-notifications.md"]
     assert stub.rule == "doc-stub" and stub.line == 5

@@ -109,6 +109,9 @@ class _Comparison:
         self.live_buckets = None if buckets is None else {b.id: b for b in buckets}
         self.live_refs = _live_refs(inventory, catalog) if catalog is not None else {}
         self.live = catalog is not None
+        self.names = frozenset(
+            n for ref in (*self.doc_of, *self.live_refs.values()) for n in (ref.name, ref.name.rpartition(".")[2])
+        )
         self.findings: list[Finding] = []
         self.notes: dict[ObjectRef, set[str]] = defaultdict(set)
         self.pages_of: dict[ObjectRef, list[DocFile]] = defaultdict(list)
@@ -203,9 +206,9 @@ class _Comparison:
             message = f"{doc.name} is about {doc.slug}, which is no object {where}."
             finding = doc_finding("doc-orphan", doc.name, True, False, message, path=path)
             return _with(status, finding=self.add(finding))
-        readings = tuple(read_page(doc.page, ref, tuple(r for r in refs if r != ref)) for ref in refs)
+        readings = tuple(read_page(doc.page, ref, tuple(r for r in refs if r != ref), self.names) for ref in refs)
         status = _with(status, readings=readings)
-        stub = self.stub(doc)
+        stub = self.stub(doc, readings)
         if stub is not None:
             self.stubs.add(doc.name)
             reason, expected, actual, line = stub
@@ -228,9 +231,12 @@ class _Comparison:
         finding = self.misnumbered(doc, refs)
         return _with(status, finding=finding and self.add(finding, *refs))
 
-    def stub(self, doc: DocFile) -> tuple[str, object, object, int | None] | None:
+    def stub(self, doc: DocFile, readings: tuple[Reading, ...]) -> tuple[str, object, object, int | None] | None:
         """(why, expected, actual, line) when the page is a stub; the values raw: no placeholder and
-        the one found, no empty heading and those found, or the least size and the size."""
+        the one found, no empty heading and those found, or the least size and the size.
+
+        A small page that states something the auditor reads (columns, a count, a setting) is
+        short, not empty: what it states is checked instead."""
         signs = doc.signs
         if signs is not None and signs.placeholders:
             first = signs.placeholders[0]
@@ -243,7 +249,7 @@ class _Comparison:
             names = ", ".join(f'"{h.text}" (line {h.line})' for h in empty[:3]) + (" ..." if len(empty) > 3 else "")
             why = f"{len(empty)} of its {signs.headings} headings have nothing under them: {names}"
             return why, [], [h.text for h in empty], empty[0].line
-        if doc.size < self.docs.stub_bytes:
+        if doc.size < self.docs.stub_bytes and not any(reading.statements for reading in readings):
             why = f"it has {doc.size} bytes (a stub is under {self.docs.stub_bytes})"
             return why, self.docs.stub_bytes, doc.size, None
         return None

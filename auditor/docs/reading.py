@@ -6,13 +6,15 @@ Columns are read only where a page documents columns:
   `- a/b (type)` and `- a, b (type)` are two; sub-items are never columns);
 - a list directly under the heading that names the object (its page title), when every item
   shows a type;
-- a markdown table whose header's first cell is Column, Column name, Field or Attribute (or
-  Name, in a columns section or beside a Type header), one column per row;
+- a markdown table with a header cell Column, Column name, Field or Attribute, in any position
+  (or Name, in a columns section or beside a Type header), one column per row;
 - a CREATE TABLE for the object in a code fence (auditor.docs.sql).
 Nothing under a heading about something else (Constraints, Indexes, Policies, Usage,
 Integration, Examples...) is read. A count is read only where the page states one ("15 columns",
-"Columns (15)"). Bucket settings are read from `key: value` lines, list items and two-cell table
-rows whose key is one of a few exact names.
+"Columns (15)"), and not when another object is named just before it in its sentence. Headings
+and headers in a few other languages count too (Colonnes, Spalten...). Bucket settings are
+read from `key: value` lines, list items and two-cell table rows whose key is one of a few
+exact names.
 
 A page about several objects states, for each, only what sits under a heading naming it (a
 CREATE TABLE names its table itself). What is not read, and why, is kept for `--explain`.
@@ -35,7 +37,11 @@ COLUMNED_KINDS = ("table", "view", "materialized view")
 _STRONG_OTHER = re.compile(
     r"\b(index|indexes|indices|foreign|constraints?|triggers?|polic(?:y|ies)|rls|relationships?)\b", re.I
 )
-_COLUMN_WORDS = re.compile(r"\b(columns?|schema|fields?|structure|definition|attributes)\b", re.I)
+_COLUMN_WORDS = re.compile(  # and the same in French, German, Spanish, Portuguese, Dutch
+    r"\b(columns?|schema|fields?|structure|definition|attributes"
+    r"|colonnes?|champs|spalten?|felder|columnas?|campos|colunas?|kolommen|velden)\b",
+    re.I,
+)
 _OTHER = re.compile(
     r"\b(keys?|usage|used by|integrations?|integration map|hooks?|examples?|quer(?:y|ies)|notes?|migrations?|"
     r"history|changelog|api|endpoints?|services?|dependenc(?:y|ies)|related|see also|security|access|"
@@ -65,13 +71,18 @@ _NOT_TYPES = frozenset(  # annotations in parentheses, not types
         computed generated indexed auto see below above todo tbd etc""",
     )
 )
-_COLUMN_HEADERS = ("column", "columns", "column name", "field", "field name", "attribute")
-_TYPE_HEADERS = ("type", "data type", "datatype", "column type")
+_COLUMN_HEADERS = (
+    *("column", "columns", "column name", "field", "field name", "attribute"),
+    *("colonne", "nom de colonne", "champ", "spalte", "spaltenname", "feld", "columna", "campo", "coluna", "kolom"),
+)
+_NAME_HEADERS = ("name", "nom", "nombre", "nome", "naam")
+_TYPE_HEADERS = ("type", "data type", "datatype", "column type", "typ", "datentyp", "tipo", "type de données")
 _COUNT = re.compile(
     r"(?:\b(?P<n>\d+)\s+columns?\b)|(?:\b(?:columns|fields)\s*\(\s*(?P<m>\d+)\s*\))"
     r"|(?:\bcolumn count\s*[:=]?\s*(?P<c>\d+))",
     re.I,
 )
+_NEAR = 6  # words: how close before a count a name must be for the count to be said of it
 _NOT_A_TOTAL = frozenset(re.findall(r"\w+", "first last top these those other additional extra more new following few"))
 _SETTING = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(.+?)\s*$")
 _SETTING_KEYS = {
@@ -97,6 +108,10 @@ _SETTING_KEYS = {
         "content types",
         "allowed content types",
         "accepted types",
+        "accepted file types",
+        "accepted mime types",
+        "accepted formats",
+        "allowed formats",
         "allowed_mime_types",
     ),
 }
@@ -150,9 +165,12 @@ class Reading:
         return bool(lists) and all(s.complete for s in lists) and not any(k.partial for k in self.skipped)
 
 
-def read_page(page: Page, ref: ObjectRef, others: tuple[ObjectRef, ...] = ()) -> Reading:
-    """What `page` states about `ref`; `others`: the other objects the same page documents."""
-    return _Reader(page, ref, others).read()
+def read_page(
+    page: Page, ref: ObjectRef, others: tuple[ObjectRef, ...] = (), known: frozenset[str] = frozenset()
+) -> Reading:
+    """What `page` states about `ref`; `others`: the other objects the same page documents;
+    `known`: the names of every object declared or live, so that a count said of another is not taken."""
+    return _Reader(page, ref, others, known).read()
 
 
 def names_object(heading: str, ref: ObjectRef) -> bool:
@@ -162,8 +180,11 @@ def names_object(heading: str, ref: ObjectRef) -> bool:
 
 
 class _Reader:
-    def __init__(self, page: Page, ref: ObjectRef, others: tuple[ObjectRef, ...]):
+    def __init__(self, page: Page, ref: ObjectRef, others: tuple[ObjectRef, ...], known: frozenset[str]):
         self.page, self.ref, self.others = page, ref, others
+        own = {ref.name.casefold(), ref.name.rpartition(".")[2].casefold()}
+        self.other_names = {name.casefold() for name in known} - own
+        self.own_names = own
         self.statements: list[Statement] = []
         self.skipped: list[Skip] = []
         first = page.headings[0] if page.headings else None
@@ -277,31 +298,35 @@ class _Reader:
         header = [_plain(cell.text).lower() for cell in block.rows[0]] if block.rows else []
         if not header:
             return
-        first = header[0]
-        named = first in _COLUMN_HEADERS
-        by_name = first == "name" and (context in ("columns", "object") or any(h in _TYPE_HEADERS for h in header))
-        if not (named or by_name):
+        at = _name_column(header, sure=context in ("columns", "object"))
+        if at is None:
+            if context == "columns":
+                why = f"{self.under(block)}: no header names the column (Column, Name, Field...)"
+                self.skipped.append(Skip(block.line, "table", why))
             return
         if context == "other":
-            why = f'{self.under(block)}: a section about something else (header "{block.rows[0][0].text}")'
+            why = f'{self.under(block)}: a section about something else (header "{block.rows[0][at].text}")'
             self.skipped.append(Skip(block.line, "table", why))
             return
         found, partial = [], False
         for row in block.rows[1:]:
-            cell = row[0] if row else Line(block.line, "")
+            cell = row[at] if len(row) > at else Line(block.line, "")
             names = _cell_names(cell.text)
             if names:
                 found += [(name, cell.number) for name in names]
             elif cell.text.strip():
                 partial = True
         if found:
-            where = f'the table (header "{block.rows[0][0].text}") {self.under(block)}'
+            where = f'the table (header "{block.rows[0][at].text}") {self.under(block)}'
             complete = not partial and not _subset(self.page.path(block.section))
             self.statements.append(Statement("columns", tuple(found), block.line, where, complete))
 
     def fence(self, block: Block) -> None:
         info = block.info.split()[0].lower() if block.info.split() else ""
         if info not in _SQL_INFOS:
+            if self.owns(block.section) and self.context(block.section) == "columns":
+                why = f"{self.under(block)}: only SQL is read in code"
+                self.skipped.append(Skip(block.line, f"code ({info or 'indented'})", why))
             return
         if not re.search(r"\bcreate\b", block.code, re.I):
             return
@@ -330,7 +355,22 @@ class _Reader:
             if before and before[-1].lower() in _NOT_A_TOTAL:
                 continue
             number = int(match.group("n") or match.group("m") or match.group("c"))
+            if other := self.said_of_other(line.text[: match.start()]):
+                why = f"said of {other}, not {self.ref.name}"
+                self.skipped.append(Skip(line.number, f'"{match.group(0)}"', why))
+                continue
             self.statements.append(Statement("column_count", number, line.number, f'{where}: "{line.text}"'))
+
+    def said_of_other(self, before: str) -> str | None:
+        """The other object a count is said of: the name nearest before it in its sentence, within
+        a few words ("Unlike `orders`, which has 7 columns"), when it is not this object's."""
+        sentence = re.split(r"[.;!?](?:\s|$)", before)[-1]
+        for word in reversed(re.findall(r"[\w.$-]+", sentence)[-_NEAR:]):
+            if word.casefold() in self.own_names:
+                return None
+            if word.casefold() in self.other_names:
+                return word
+        return None
 
     # --- bucket settings -------------------------------------------------------------------
 
@@ -379,7 +419,23 @@ def _subset(chain: tuple[Heading, ...]) -> bool:
 
 
 def _plain(text: str) -> str:
-    return text.replace("`", "").replace("*", "").strip()
+    """Text without code and emphasis marks; the `*` of a MIME type's wildcard (`image/*`) stays."""
+    return re.sub(r"(?<!/)\*(?!/)", "", text.replace("`", "")).strip()
+
+
+def _name_column(header: list[str], *, sure: bool) -> int | None:
+    """Which cell of a table's header (folded to lower case) holds the column names, or None.
+
+    Column, Field, Attribute (or the same in another language) anywhere; Name when the table
+    is in a columns section or under the object's heading (`sure`), or has a Type header."""
+    for at, cell in enumerate(header):
+        if cell in _COLUMN_HEADERS:
+            return at
+    if sure or any(cell in _TYPE_HEADERS for cell in header):
+        for at, cell in enumerate(header):
+            if cell in _NAME_HEADERS:
+                return at
+    return None
 
 
 def _unquote(name: str) -> str:

@@ -81,9 +81,10 @@ DOC_RULES = (
         Severity.WARNING,
         "doc",
         "Write the doc: replace the placeholder text, describe what the object holds and who uses it.",
-        catches="A page that was never written: under `docs.stub_bytes` (default 200 bytes), still holding a "
-        "placeholder (TODO, TBD, FIXME, Coming soon, a bracketed instruction), or mostly headings with nothing "
-        "under them. Code, code spans and HTML comments are not searched.",
+        catches="A page that was never written: under `docs.stub_bytes` (default 200 bytes) and stating no "
+        "column, count or setting; still holding a placeholder (TODO, TBD, FIXME, Coming soon, a bracketed "
+        "instruction, a template's own words or column row); or mostly headings with nothing under them. "
+        "Code, code spans and HTML comments are not searched.",
         why="A stub looks like documentation in the folder and in links but says nothing; coverage counts it "
         "as undocumented, and it is not checked against the database.",
         accept="It cannot be accepted: write the page, or delete it and set `doc: false` on the object.",

@@ -7,6 +7,8 @@ reader sees (never in code, HTML comments or a generated section):
 - a bracketed instruction left in place: `[List components/pages that use this table]`,
   `Used by: [Document the callers]` (a capitalised phrase of two words or more in brackets,
   making up the whole line after an optional label; links and `[ ]` checkboxes are not);
+- a template's own words: "this template" (`How to use this template`), or a column row
+  left as the template wrote it (`| column_name | data_type | ... |`, `- column_name (data_type)`);
 - headings with nothing under them: two or more, and more than half of the headings below
   the page title.
 """
@@ -23,6 +25,8 @@ _MARKER = re.compile(r"(?<![\w-])(TODO|TBD|FIXME)(?![\w-])")
 _PHRASE = re.compile(
     r"^(?:[^:]{1,40}:\s*)?_?(coming soon|to be documented|to be written|to be added|lorem ipsum\b.*)[_.!…]*$", re.I
 )
+_TEMPLATE = re.compile(r"\bthis template\b", re.I)
+_TEMPLATE_ROW = re.compile(r"\b(?:column|field|col)_name\b.*\b(?:data|column|field)_type\b", re.I)
 _BRACKETED = re.compile(r"^(?:[^:\[\]]{1,40}:\s*)?\[([A-Z][^\[\]]*\s[^\[\]]*)\][.…]*$")
 
 
@@ -39,7 +43,15 @@ class StubSigns:
 
 
 def stub_signs(page: Page) -> StubSigns:
-    placeholders = tuple(line for line in page.visible_lines() if placeholder_in(line.text))
+    rows = [  # a table row as one line, for a row the template left: `column_name | data_type`
+        Line(row[0].number, " | ".join(cell.text for cell in row))
+        for block in page.blocks
+        if not block.generated
+        for row in block.rows[1:]
+        if row
+    ]
+    lines = sorted([*page.visible_lines(), *rows], key=lambda line: line.number)
+    placeholders = tuple(line for line in lines if placeholder_in(line.text))
     used = {block.section for block in page.blocks}
     filled = set()
     for index in used:  # a heading with content below it, at any depth, is not empty
@@ -53,7 +65,11 @@ def stub_signs(page: Page) -> StubSigns:
 
 def placeholder_in(text: str) -> str | None:
     """The placeholder `text` holds ("TODO", "Coming soon", "[Describe ...]"), or None; code spans are not read."""
+    if match := _TEMPLATE_ROW.search(text.replace("`", "")):
+        return match.group(0)
     text = _CODE.sub("", text)
+    if match := _TEMPLATE.search(text):
+        return match.group(0)
     if match := _MARKER.search(text):
         return match.group(1)
     plain = text.strip().strip("*_").strip()

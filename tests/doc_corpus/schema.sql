@@ -245,10 +245,49 @@ create table public.billing_events (
   received_at timestamptz not null default now()
 );
 
+create table public.coupons (
+  id uuid primary key,
+  code text not null unique,
+  percent_off integer not null,
+  max_uses integer,
+  expires_at timestamptz
+);
+
+create table public.refunds (
+  id uuid primary key,
+  invoice_id uuid not null,
+  amount_cents integer not null,
+  reason text,
+  created_at timestamptz not null default now()
+);
+
+create table public.newsletter_subscriptions (
+  id uuid primary key,
+  email text not null,
+  confirmed_at timestamptz,
+  created_at timestamptz not null default now()
+);
+
+create table public.payouts (
+  id uuid primary key,
+  account_id uuid not null,
+  amount_cents integer not null,
+  paid_at timestamptz
+);
+
+create table public.login_attempts (
+  id bigint generated always as identity primary key,
+  email text not null,
+  succeeded boolean not null,
+  attempted_at timestamptz not null default now()
+);
+
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values
   ('originals', 'originals', false, 52428800, array['image/heic', 'image/jpeg', 'image/png']),
   ('thumbnails', 'thumbnails', true, 5242880, array['image/webp']),
   ('export-archives', 'export-archives', false, 524288000, array['application/zip']),
   ('avatars', 'avatars', true, 1048576, array['image/jpeg', 'image/png']),
   ('scratch', 'scratch', false, null, null),
-  ('watermarks', 'watermarks', false, 2097152, array['image/png', 'image/svg+xml']);
+  ('watermarks', 'watermarks', false, 2097152, array['image/png', 'image/svg+xml']),
+  ('uploads', 'uploads', true, 5000000, array['image/png', 'image/jpeg', 'image/webp']),
+  ('attachments', 'attachments', false, 10485760, array['image/*', 'application/pdf']);
