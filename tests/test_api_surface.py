@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -386,3 +387,43 @@ def test_policy_expressions_naming_columns_are_printed_only_when_asked_for(ourvi
     assert cheap["Users can view their own jobs"] == (True, None)  # names user_id: not printed
     assert full["Users can view their own jobs"] == (True, "(auth.uid() = user_id)")
     assert cheap["anyone"] == full["anyone"] == (True, "true")  # names no column: always printed
+
+
+def test_accepting_row_level_security_turned_on_removes_the_exposure_it_makes_stale(
+    ourvidz_db: str, tmp_path: Path
+) -> None:
+    """A table accepted as exposed (rls: false, exposed_to, reason) then locked down: accepting
+    rls-no-policy or rls-enabled drops the stale exposed_to, and the audit is clean. A table still
+    declaring a policy that was dropped cannot be deny-all: the accept says which to accept first."""
+    pg.execute(ourvidz_db, "create table public.countries (id int); grant select on public.countries to anon")
+    inventory = snapshot(ourvidz_db, tmp_path)
+    assert (
+        "  countries:\n    columns: 1\n    rls: false\n    exposed_to: [anon, authenticated]\n" in inventory.read_text()
+    )
+    pg.execute(ourvidz_db, "alter table public.countries enable row level security")
+    base = inventory.read_text()
+
+    def accept(*args: str) -> subprocess.CompletedProcess:
+        return run_auditor("accept", *args, "--env", "test", "--db-url", ourvidz_db, "-i", str(inventory))
+
+    assert found(ourvidz_db, inventory) == {("rls-no-policy", "countries"), ("rls-enabled", "countries")}
+    result = accept("rls-no-policy", "countries", "--reason", "read by the server only")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "  countries:\n    columns: 1\n    rls: deny-all\n    reason: read by the server only\n"
+        in inventory.read_text()
+    )
+    assert "exposed_to removed" in result.stderr
+    assert found(ourvidz_db, inventory) == set()
+
+    inventory.write_text(base)
+    result = accept("rls-enabled", "countries")
+    assert result.returncode == 0, result.stderr
+    countries = next(t for t in load_inventory(inventory).tables if t.name == "countries")
+    assert (countries.rls, countries.exposed_to) == (True, ())
+    assert found(ourvidz_db, inventory) == {("rls-no-policy", "countries")}
+
+    pg.execute(ourvidz_db, 'drop policy "Users can view their own usage" on public.usage_logs')
+    result = accept("rls-no-policy", "usage_logs", "--reason", "the server writes it")
+    assert result.returncode == 2, result.stderr
+    assert "accept policy-missing usage_logs/Users can view their own usage" in result.stderr

@@ -352,5 +352,5 @@ def _check_loads(text: str, path: Path) -> None:
     except InventoryError as error:
         raise EditError(
             f"The new {path} would not be a valid inventory, so nothing was written "
-            f"(a bug in auditor snapshot; please report it): {error}"
+            f"(a bug in the auditor; please report it): {error}"
         ) from None

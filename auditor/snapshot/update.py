@@ -205,7 +205,19 @@ class Planner:
 
     def _rls_no_policy(self, finding: Finding) -> tuple[str, list[Edit]]:
         keys = [("rls", DENY_ALL), ("reason", self.given_reason(finding.rule))]
-        return f"table {finding.name}: rls: {DENY_ALL}", self.declare(finding, keys)
+        pair = self.nodes[finding.kind].get(finding.name)
+        written = self.explicit(pair) if pair is not None else {}
+        policies = written.get("policies", (None, None))[1]
+        if isinstance(policies, yn.MappingNode) and policies.value:
+            names = [str(key.value) for key, _ in policies.value]
+            accepts = "; ".join(f"auditor accept policy-missing {finding.name}/{name}" for name in names)
+            raise UsageError(
+                f"Table {finding.name} declares policies ({', '.join(names)}), which a deny-all table has not: "
+                f"accept each as gone first ({accepts}), then accept rls-no-policy."
+            )
+        unexposed = self.unexpose(pair)
+        removed = " (exposed_to removed)" if unexposed else ""
+        return f"table {finding.name}: rls: {DENY_ALL}{removed}", self.declare(finding, keys) + unexposed
 
     def _policy_always_true(self, finding: Finding) -> tuple[str, list[Edit]]:
         _, pair = self.policy_pair(finding)
@@ -295,7 +307,19 @@ class Planner:
         return f"table {finding.name}: rls: false", self.set_key(self.table_nodes[finding.name], "rls", "false")
 
     def _rls_enabled(self, finding: Finding) -> tuple[str, list[Edit]]:
-        return f"table {finding.name}: rls: true", self.set_key(self.table_nodes[finding.name], "rls", "true")
+        pair = self.table_nodes[finding.name]
+        unexposed = self.unexpose(pair, keep_reason=False)
+        removed = " (exposed_to removed)" if unexposed else ""
+        return f"table {finding.name}: rls: true{removed}", self.set_key(pair, "rls", "true") + unexposed
+
+    def unexpose(self, pair: tuple[yn.Node, yn.Node] | None, *, keep_reason: bool = True) -> list[Edit]:
+        """Remove from a table's entry an `exposed_to` that row level security makes stale, and its
+        reason unless the new state keeps one."""
+        written = self.explicit(pair) if pair is not None else {}
+        if "exposed_to" not in written:
+            return []
+        names = ("exposed_to",) if keep_reason else ("exposed_to", "reason")
+        return [self.remove_pair(pair[1], *written[name], name) for name in names if name in written]
 
     # --- docs ----------------------------------------------------------------------------
 
