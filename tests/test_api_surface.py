@@ -427,3 +427,32 @@ def test_accepting_row_level_security_turned_on_removes_the_exposure_it_makes_st
     result = accept("rls-no-policy", "usage_logs", "--reason", "the server writes it")
     assert result.returncode == 2, result.stderr
     assert "accept policy-missing usage_logs/Users can view their own usage" in result.stderr
+
+
+def test_a_new_overload_of_an_accepted_function_is_not_accepted_by_the_old_review(
+    ourvidz_db: str, tmp_path: Path
+) -> None:
+    """An exposure accepted on a bare name covers that name's only overload; a second overload,
+    callable by anon, is reported (each overload then by its arguments) until it is accepted itself."""
+    pg.execute(ourvidz_db, "create function public.get_stats() returns int language sql security definer as 'select 1'")
+    inventory = snapshot(ourvidz_db, tmp_path)
+    assert found(ourvidz_db, inventory) == set()  # the snapshot accepted it, for review
+    pg.execute(
+        ourvidz_db,
+        "create function public.get_stats(user_id uuid) returns int language sql security definer as 'select 2'",
+    )
+    report = audit(inventory, db_url=ourvidz_db)
+    assert {(f.rule, f.name) for f in report.findings} == {
+        ("function-definer-anon", "get_stats()"),
+        ("function-definer-anon", "get_stats(user_id uuid)"),
+    }
+    new = next(f for f in report.findings if f.name == "get_stats(user_id uuid)")
+    assert "declare get_stats(user_id uuid) with its own exposed_to" in new.message
+    assert not [a for a in report.accepted if a.kind == "function"]
+    for name in ("get_stats()", "get_stats(user_id uuid)"):
+        result = run_auditor("accept", "function-definer-anon", name, "--reason", "the stats widget",
+                             "--env", "test", "--db-url", ourvidz_db, "-i", str(inventory))  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    report = audit(inventory, db_url=ourvidz_db)
+    assert report.findings == ()
+    assert sorted(a.name for a in report.accepted if a.kind == "function") == ["get_stats()", "get_stats(user_id uuid)"]

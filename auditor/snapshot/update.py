@@ -14,12 +14,13 @@ comes back. Entries a person declared partially stay partial: a key left out is 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from auditor import yaml_nodes as yn
 from auditor.drift.policies import STORAGE_OBJECTS
 from auditor.errors import UsageError
-from auditor.inventory import DENY_ALL, split_table_name
+from auditor.inventory import DENY_ALL, split_function_name, split_table_name
 from auditor.model import INVENTORIED, Catalog, Finding, Inventory, display_name
 from auditor.snapshot.entries import (
     WRITERS,
@@ -97,6 +98,7 @@ class Planner:
         if not isinstance(doc.root, yn.MappingNode) or doc.root.flow_style is True:
             raise doc.cannot(doc.root or yn.ScalarNode("", ""), "the file is not a block mapping of sections")
         self.sections = doc.pairs(doc.root)
+        self.overloads = Counter((f.schema, f.name) for f in catalog.functions or ())
         self.live = {
             kind.name: {self.object_name(kind.name, obj): obj for obj in catalog.live(kind) or ()}
             for kind in INVENTORIED
@@ -126,6 +128,8 @@ class Planner:
         """A live object's name, as findings give it."""
         if kind == "bucket":
             return obj.id
+        if kind == "function" and self.overloads[(obj.schema, obj.name)] > 1:
+            return f"{self.name(obj.schema, obj.name)}({obj.arguments})"  # one overload of several
         return self.name(obj.schema, obj.name)
 
     def named_entries(self, kind: str, section: str) -> dict[str, tuple[yn.Node, yn.Node]]:
@@ -133,6 +137,13 @@ class Planner:
         entries = self.entries(section)
         if kind == "bucket":
             return entries
+        if kind == "function":
+            named = {}
+            for text, pair in entries.items():
+                base, arguments = split_function_name(text)
+                name = self.name(*split_table_name(base, self.inventory.schemas))
+                named[name if arguments is None else f"{name}({arguments})"] = pair
+            return named
         return {self.name(*split_table_name(text, self.inventory.schemas)): pair for text, pair in entries.items()}
 
     # --- planning ------------------------------------------------------------------------
