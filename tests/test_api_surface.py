@@ -456,3 +456,22 @@ def test_a_new_overload_of_an_accepted_function_is_not_accepted_by_the_old_revie
     report = audit(inventory, db_url=ourvidz_db)
     assert report.findings == ()
     assert sorted(a.name for a in report.accepted if a.kind == "function") == ["get_stats()", "get_stats(user_id uuid)"]
+
+
+def test_a_reason_given_to_accept_is_written_or_refused_never_lost(surface) -> None:
+    """A bucket made public is accepted with its reason, shown in the security section; a rule
+    that keeps no reason refuses --reason rather than dropping it."""
+    url, inventory = surface
+
+    def accept(*args: str) -> subprocess.CompletedProcess:
+        return run_auditor("accept", *args, "--env", "test", "--db-url", url, "-i", str(inventory))
+
+    before = inventory.read_text()
+    refused = accept("policy-missing", "usage_logs/Users can view their own usage", "--reason", "gone on purpose")
+    assert refused.returncode == 2 and "--reason would be lost" in refused.stderr, refused.stderr
+    assert inventory.read_text() == before
+    result = accept("bucket-visibility", "image_high", "--reason", "shared renders")
+    assert result.returncode == 0, result.stderr
+    report = audit(inventory, db_url=url)
+    assert ("bucket-visibility", "image_high") not in {(f.rule, f.name) for f in report.findings}
+    assert ("bucket", "image_high", "shared renders") in {(a.kind, a.name, a.reason) for a in report.accepted}

@@ -199,7 +199,8 @@ def accept(
         str | None,
         typer.Option(
             "--reason",
-            help="Why an exposure is meant (required to accept a security finding such as function-definer-anon).",
+            help="Why an exposure is meant (required to accept a security finding such as function-definer-anon; "
+            "written with a bucket made public; refused where nothing would keep it).",
         ),
     ] = None,
 ) -> None:

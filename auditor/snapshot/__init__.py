@@ -315,6 +315,12 @@ def accept_finding(
     if not plan.changes:
         hint = matches[0].hint
         raise UsageError(f"A {rule} finding cannot be accepted by editing inventory.yaml. {hint}")
+    if reason and not planner.reason_used:
+        raise UsageError(
+            f"Accepting {rule} writes no reason, so --reason would be lost: nothing was written. A reason is "
+            "written for an exposure, a deny-all table, an always-true policy or a bucket made public; "
+            "run the accept again without --reason."
+        )
     new = apply_edits(loaded.document.text, plan.edits)
     _check_loads(new, path)
     return Outcome(path, loaded.document.text, new, plan.changes, [], loaded.catalog.skipped)

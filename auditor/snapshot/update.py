@@ -94,6 +94,7 @@ class Planner:
         self.doc, self.inventory, self.catalog = doc, inventory, catalog
         self.environment, self.today, self.options = environment, today, options
         self.reason = reason  # why an exposure is accepted (accept --reason)
+        self.reason_used = False  # whether an edit wrote it: a reason given and not written is refused
         self.default_schema = inventory.default_schema
         if not isinstance(doc.root, yn.MappingNode) or doc.root.flow_style is True:
             raise doc.cannot(doc.root or yn.ScalarNode("", ""), "the file is not a block mapping of sections")
@@ -201,6 +202,7 @@ class Planner:
         return self.add_to_section(writer.kind.plural, entry)
 
     def given_reason(self, rule: str) -> str:
+        self.reason_used = True
         if not self.reason:
             raise UsageError(f"Accepting {rule} declares why it is meant: give the reason with --reason TEXT.")
         return scalar(self.reason)
@@ -357,7 +359,11 @@ class Planner:
         return f"bucket {finding.name}: {key}: {text}", self.set_key(self.bucket_nodes[finding.name], key, text)
 
     def _bucket_visibility(self, finding: Finding) -> tuple[str, list[Edit]]:
-        return self.bucket_setting(finding, "public", scalar(finding.actual is True))
+        public = finding.actual is True
+        if not (public and self.reason):
+            return self.bucket_setting(finding, "public", scalar(public))
+        keys = [("public", "true"), ("reason", self.given_reason(finding.rule))]  # shown in the security section
+        return f"bucket {finding.name}: public: true, reason", self.set_keys(self.bucket_nodes[finding.name], keys)
 
     def _bucket_size_limit(self, finding: Finding) -> tuple[str, list[Edit]]:
         return self.bucket_setting(
