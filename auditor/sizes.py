@@ -57,6 +57,20 @@ def format_size(size: int | None) -> str:
     return f"{size} bytes"
 
 
+def approximate_size(size: int) -> str:
+    """An amount of data, rounded to one decimal in binary units: 3960832 -> '3.8 MiB', 900 -> '900 bytes'.
+
+    For what is stored (a bucket's objects), where an exact count of bytes says nothing more."""
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            break
+        value /= 1024
+    if unit == "bytes":
+        return f"{size} byte" + ("" if size == 1 else "s")
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+
+
 def unit_mixup(declared: int | None, live: int | None) -> str | None:
     """When two sizes differ only by their unit (10MB declared, 10MiB live), a sentence saying so."""
     if declared is None or live is None or declared == live:

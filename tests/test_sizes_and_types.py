@@ -90,3 +90,13 @@ def test_different_types() -> None:
     assert not same_type("integer", "bigint")
     assert not same_type("text", "text[]")
     assert normalize_type("varchar") == "character varying"
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [(1, "1 byte"), (900, "900 bytes"), (32_825, "32.1 KiB"), (3_960_832, "3.8 MiB"), (22_020_096, "21 MiB")],
+)
+def test_an_amount_stored_is_rounded_in_binary_units_that_say_so(size: int, expected: str) -> None:
+    from auditor.sizes import approximate_size
+
+    assert approximate_size(size) == expected

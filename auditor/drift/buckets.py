@@ -11,7 +11,7 @@ from auditor.model import (
     Inventory,
     LiveBucket,
 )
-from auditor.sizes import format_size, unit_mixup
+from auditor.sizes import approximate_size, format_size, unit_mixup
 from auditor.wording import mime_list, plural, visibility
 
 
@@ -102,7 +102,7 @@ def compare_bucket(spec: BucketSpec, bucket: LiveBucket, counts_available: bool)
                 name,
                 0,
                 bucket.object_count,
-                f"Legacy bucket {name} holds {objects} ({format_size(bucket.total_bytes or 0)}).",
+                f"Legacy bucket {name} holds {objects} ({approximate_size(bucket.total_bytes or 0)}).",
             )
         )
     return findings

@@ -24,7 +24,7 @@ from auditor.model import (
     kind_named,
 )
 from auditor.policies import listers
-from auditor.sizes import format_size
+from auditor.sizes import approximate_size, format_size
 from auditor.snapshot.yaml_text import flow_list, scalar
 from auditor.wording import plural
 
@@ -261,23 +261,12 @@ def bucket_entry(bucket: LiveBucket, options: EntryOptions) -> Entry:
 
 
 def bucket_comment(bucket: LiveBucket) -> str | None:
-    """`3 objects, 12.5 KB` (a comment: it changes all day, so it is never checked)."""
+    """`3 objects, 12.5 KiB` (a comment: it changes all day, so it is never checked)."""
     if bucket.object_count is None:
         return None
     if not bucket.object_count:
         return "empty"
-    return f"{plural(bucket.object_count, 'object')}, {approximate_bytes(bucket.total_bytes or 0)}"
-
-
-def approximate_bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            break
-        value /= 1024
-    if unit == "bytes":
-        return plural(size, "byte")
-    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{plural(bucket.object_count, 'object')}, {approximate_size(bucket.total_bytes or 0)}"
 
 
 @dataclass(frozen=True)
