@@ -44,6 +44,7 @@ MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 RELATION_SECTIONS = ("views", "materialized_views", "foreign_tables")
 # The keys of each mapping, from the JSON Schema of inventory.yaml (one list of them for both)
 TOP_KEYS = shape.keys(shape.TOP)
+TOP_NULLABLE = shape.nullable_keys(shape.TOP)  # a section left empty (`tables:`); `version:` is no version
 AUDIT_KEYS = shape.keys(shape.AUDIT)
 DOCS_KEYS = shape.keys(shape.DOCS)
 GROUP_KEYS = shape.keys(shape.GROUP)
@@ -308,7 +309,7 @@ class _Validator:
         # `tables:` alone declares none; a section of the kinds a file may leave out is inventoried
         # as soon as it is there, empty or not
         sections = {key for key in (*RELATION_SECTIONS, "functions", "storage_policies") if key in top}
-        top = {key: entry for key, entry in top.items() if not _is_null(entry[1])}
+        top = {key: entry for key, entry in top.items() if not (_is_null(entry[1]) and key in TOP_NULLABLE)}
         if "version" in top:
             version = self.scalar(top["version"][1], "version", "1")
             if version is not _INVALID and (isinstance(version, bool) or version != 1):

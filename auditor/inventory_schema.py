@@ -211,6 +211,11 @@ def keys(mapping: Schema | dict[str, Schema]) -> tuple[str, ...]:
     return tuple(mapping.get("properties", mapping))
 
 
+def nullable_keys(mapping: dict[str, Schema]) -> frozenset[str]:
+    """The keys whose value may be null (then the key counts as left out), for the validator."""
+    return frozenset(key for key, value in mapping.items() if "null" in value.get("type", ()))
+
+
 @cache
 def inventory_schema() -> Schema:
     """The JSON Schema (draft 2020-12) of inventory.yaml."""

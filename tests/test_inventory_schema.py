@@ -135,3 +135,12 @@ def test_a_new_snapshot_names_the_schema_and_writes_it_beside(ourvidz_db: str, t
     (tmp_path / "inventory.schema.json").write_text("{}")  # a schema already there is never replaced
     run_auditor("snapshot", "--env", "prod", "--db-url", ourvidz_db, "--force", cwd=tmp_path)
     assert (tmp_path / "inventory.schema.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("key", ["version", "project", "schemas", "exposed_schemas"])
+def test_a_key_left_empty_is_rejected_by_both_unless_it_is_a_section(key: str) -> None:
+    """`tables:` empty declares no table; `version:` empty is no version (found by the fuzz test above)."""
+    text = (REPO / "inventory.yaml").read_text().replace(f"\n{key}: ", f"\n{key}: \n# was: ", 1)
+    assert schema_errors(text) and not validator_accepts(text)
+    sections = (REPO / "inventory.yaml").read_text() + "\nviews:\n"
+    assert not schema_errors(sections) and validator_accepts(sections)
