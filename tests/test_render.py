@@ -351,8 +351,13 @@ def test_the_security_section_is_always_there() -> None:
         "- **Found:** 1 error, `table-rls-disabled`: profiles; 1 error, `bucket-visibility`: reference\\_images "
         "(listed above)"
     ) in render(drifted(), "markdown")
-    failed_ = render(failed(), "terminal")
+    failed_ = render(
+        replace(failed(), accepted=(AcceptedExposure("bucket", "avatars", "public", "avatars"),)), "terminal"
+    )
     assert "  checks      nothing: the audit failed\n" in failed_ and "found" not in failed_
+    assert "accepted" not in failed_  # a failed audit judged nothing: not "none declared" either
+    failed_markdown = render(failed(), "markdown")
+    assert "**Checked:** nothing: the audit failed" in failed_markdown and "Accepted on purpose" not in failed_markdown
 
 
 def test_accepted_exposures_are_listed_with_their_reason() -> None:

@@ -127,7 +127,8 @@ def _raw(f: Finding, value: object) -> str:
 
 
 def _print_security(console: Console, report: Report, detail: str) -> None:
-    """Always there: what the security checks looked at, what they found, what is accepted on purpose."""
+    """Always there: what the security checks looked at, what they found, what is accepted on purpose
+    (the last two only when the audit reached a verdict: a failed one judged nothing)."""
     console.print()
     console.print(Text("Security", style="bold underline"))
     if report.failure is not None:
@@ -139,7 +140,7 @@ def _print_security(console: Console, report: Report, detail: str) -> None:
         found = summary.security_found(report, None if detail == "verbose" else 5)
         lines = [f"{count} · {rule}: {', '.join(map(visible, names))}" for count, rule, names in found]
         _labelled(console, "found", lines or ["nothing"])
-    _labelled(console, "accepted", [visible(line) for line in summary.accepted(report)] or ["none declared"])
+        _labelled(console, "accepted", [visible(line) for line in summary.accepted(report)] or ["none declared"])
 
 
 def render_plain(report: Report, width: int = 80, *, fail_on: str | None = "error", detail: str = "normal") -> str:
