@@ -113,7 +113,9 @@ def test_status_command_prints_table_coverage_and_findings(tmp_path: Path) -> No
     result = run_auditor("docs", "status", "--inventory", str(seed_docs(tmp_path)), env={"COLUMNS": "200"})
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Documentation of OurVidz in docs/database: 17 of 36 tables and buckets documented (47.2%)"
+    assert lines[0] == (
+        "Documentation of OurVidz in docs/database: 17 of 36 tables and buckets have a page that is not a stub (47.2%)"
+    )
     assert lines[1] == "17 documented · 0 stale · 3 stub · 3 missing · 13 undocumented"
     assert lines[3].split() == ["KIND", "NAME", "PAGE", "STATE", "NOTES"]
     rows = {line.split()[1]: line.split()[2:] for line in lines[4:40]}
@@ -128,7 +130,7 @@ def test_status_command_prints_table_coverage_and_findings(tmp_path: Path) -> No
 def test_a_clean_docs_folder_exits_0_and_a_missing_folder_is_said_once(tmp_path: Path) -> None:
     result = run_auditor("docs", "status", env={"COLUMNS": "200"})  # the repository's own docs
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "22 of 36 tables and buckets documented (61.1%)" in result.stdout
+    assert "22 of 36 tables and buckets have a page that is not a stub (61.1%)" in result.stdout
     shutil.copyfile(INVENTORY, tmp_path / "inventory.yaml")
     result = run_auditor("docs", "status", "--inventory", str(tmp_path / "inventory.yaml"), env={"COLUMNS": "200"})
     assert result.returncode == 1
@@ -237,9 +239,14 @@ def test_inventory_document_is_computed_deterministic_and_checked(tmp_path: Path
 
 
 def test_check_of_a_missing_document_fails(tmp_path: Path) -> None:
-    result = run_auditor("docs", "inventory", "-i", str(seed_docs(tmp_path)), "--check")
+    inventory = str(seed_docs(tmp_path))
+    result = run_auditor("docs", "inventory", "-i", inventory, "--check")
     assert result.returncode == 1
-    assert "INVENTORY.md does not exist" in result.stderr
+    assert f"INVENTORY.md does not exist: run auditor docs inventory -i {inventory} to write it" in result.stderr
+    target = tmp_path / "out dir" / "INV.md"
+    result = run_auditor("docs", "inventory", "-i", inventory, "--check", "-o", str(target))
+    assert result.returncode == 1  # the hint writes the file the check reads
+    assert f"run auditor docs inventory -i {inventory} -o '{target}' to write it" in result.stderr
 
 
 def test_repository_docs_are_the_documented_objects() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -147,7 +148,10 @@ def inventory_document(
         )
         target = output if output is not None else Path(inputs.inventory.path).parent / "docs" / "INVENTORY.md"
         if check:
-            raise typer.Exit(check_file(target, text))
+            options = ["-i", str(inventory)] if str(inventory) != str(DEFAULT_INVENTORY) else []
+            options += [*(["--env", env] if env else []), *(["--db-url", "URL"] if db_url else [])]
+            options += ["-o", str(output)] if output is not None else []
+            raise typer.Exit(check_file(target, text, shlex.join(["auditor", "docs", "inventory", *options])))
         write_output(target, text)
     except AuditorError as error:
         raise fail(error) from None

@@ -90,7 +90,7 @@ def status_text(inventory: Inventory, docs: DocsTree, status: DocsStatus, width:
     total = len(status.objects)
     lines = wrap(
         f"Documentation of {inventory.project or inventory.path} in {docs.folder}: {status.documented} of {total} "
-        f"{_kinds(status)} documented ({status.coverage:.1f}%)",
+        f"{_kinds(status)} have a page that is not a stub ({status.coverage:.1f}%)",
         width,
     )
     lines += wrap(" · ".join(f"{status.count(state)} {state}" for state in STATES), width)
@@ -184,12 +184,13 @@ def write_output(target: Path, text: str) -> None:
     print(f"Written to {target}", file=sys.stderr)
 
 
-def check_file(target: Path, text: str) -> int:
-    """0 when `target` holds exactly `text`; else print a short diff and return 1."""
+def check_file(target: Path, text: str, command: str = "auditor docs inventory") -> int:
+    """0 when `target` holds exactly `text`; else print a short diff and return 1. `command`
+    renders the file as the check did (its environment, its output)."""
     try:
         current = target.read_text(encoding="utf-8")
     except FileNotFoundError:
-        print(f"{target} does not exist: run auditor docs inventory to write it.", file=sys.stderr)
+        print(f"{target} does not exist: run {command} to write it.", file=sys.stderr)
         return 1
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"Cannot read {target}: {error}.") from None
@@ -205,5 +206,5 @@ def check_file(target: Path, text: str) -> int:
     if len(diff) > MAX_DIFF_LINES:
         shown.append(f"... {len(diff) - MAX_DIFF_LINES} more diff lines")
     print("\n".join(shown))
-    print(f"{target} is out of date: run auditor docs inventory to render it again.", file=sys.stderr)
+    print(f"{target} is out of date: run {command} to render it again.", file=sys.stderr)
     return 1
