@@ -774,7 +774,9 @@ def test_a_120_character_target_fits_80_columns_broken_at_separators() -> None:
 def test_quiet_is_the_verdict_and_the_counts_verbose_adds_the_values() -> None:
     quiet = render(drifted(), "terminal", detail="quiet")
     assert quiet == (
-        "✖ Drift found: 4 errors, 3 warnings\n  checked     3 tables declared, 3 live · 2 buckets declared, 2 live\n"
+        "✖ Drift found: 4 errors, 3 warnings\n"
+        "  environment prod\n"  # with several environments, which verdict is whose
+        "  checked     3 tables declared, 3 live · 2 buckets declared, 2 live\n"
     )
     verbose = render(drifted(), "terminal", detail="verbose")
     assert "      user-library · expected 50MiB · actual no limit\n" in verbose

@@ -42,8 +42,8 @@ _LABEL = 12  # width of the labels of the header and the security section
 def print_report(report: Report, console: Console, *, fail_on: str | None = "error", detail: str = "normal") -> None:
     mark, style = _VERDICTS[summary.verdict(report, fail_on)]
     print_wrapped(console, Text(f"{mark} {summary.headline(report, fail_on)}", style=style), 0, 2)
+    _labelled(console, "environment", [visible(report.environment)])  # even quiet: several may follow
     if detail != "quiet":
-        _labelled(console, "environment", [visible(report.environment)])
         _labelled(console, "database", [visible(report.target)])
         _labelled(console, "inventory", [visible(report.inventory_path)])
     _labelled(console, "checked", [summary.checked(report)])
