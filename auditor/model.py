@@ -296,6 +296,9 @@ class LiveTable:
     partitioned: bool = False
     security: TableSecurity | None = None  # None: not read
     columns_visible: bool = True  # False: the catalog source hid its columns from the role (not read)
+    # a partition's parent: one is read (as a table) only when its row level security is off and
+    # its parent's on, as the Data API serves it past the parent's policies
+    partition_of: str | None = None
 
     @property
     def column_count(self) -> int:

@@ -13,6 +13,18 @@ alter table public.jobs disable row level security;
 create table public.exposed_leads (email text);
 insert into public.exposed_leads values ('someone@example.com');
 
+-- table-exposed, on a partition: row level security on the parent (with a policy), off on one of
+-- its partitions, which the Data API serves as a table of its own (so it is read, and inventoried,
+-- as a table). The other partition, with it on, is neither read nor inventoried.
+create table public.partitioned_events (id int, owner uuid) partition by range (id);
+create table public.partitioned_events_2025 partition of public.partitioned_events for values from (0) to (100);
+create table public.partitioned_events_2026 partition of public.partitioned_events for values from (100) to (200);
+alter table public.partitioned_events enable row level security;
+alter table public.partitioned_events_2026 enable row level security;
+create policy "Owners read their events" on public.partitioned_events for select to authenticated
+  using (auth.uid() = owner);
+insert into public.partitioned_events values (1, null);
+
 -- rls-no-policy: a new table with row level security on and no policy.
 create table public.unreadable_notes (body text);
 alter table public.unreadable_notes enable row level security;

@@ -29,6 +29,7 @@ EXPECTED_SECURITY = {
     ("rls-disabled", "usage_logs"),
     ("rls-policies-ignored", "jobs"),
     ("table-exposed", "exposed_leads"),
+    ("table-exposed", "partitioned_events_2025"),
     ("rls-no-policy", "unreadable_notes"),
     ("bucket-visibility", "image_high"),
     ("bucket-listable", "avatars"),
@@ -44,6 +45,8 @@ EXPECTED_SECURITY = {
 EXPECTED_INVENTORY_DRIFT = {
     ("table-undeclared", "exposed_leads"),
     ("table-undeclared", "unreadable_notes"),
+    ("table-undeclared", "partitioned_events"),
+    ("table-undeclared", "partitioned_events_2025"),
     ("policy-missing", "usage_logs/Users can view their own usage"),
     ("policy-undeclared", "api_providers/Anyone can update providers"),
     ("policy-undeclared", "storage.objects/Anyone can list avatars"),
@@ -475,3 +478,17 @@ def test_a_reason_given_to_accept_is_written_or_refused_never_lost(surface) -> N
     report = audit(inventory, db_url=url)
     assert ("bucket-visibility", "image_high") not in {(f.rule, f.name) for f in report.findings}
     assert ("bucket", "image_high", "shared renders") in {(a.kind, a.name, a.reason) for a in report.accepted}
+
+
+@pytest.mark.parametrize("source", ["pg_catalog", "information_schema"])
+def test_a_partition_without_row_level_security_under_a_parent_with_it_is_exposed(surface, source: str) -> None:
+    """The parent's policies hide the row; the partition, served as a table of its own, gives it to anon."""
+    url, inventory = surface
+    assert as_role(url, "anon", "select count(*) from public.partitioned_events") == [(0,)]
+    assert as_role(url, "anon", "select count(*) from public.partitioned_events_2025") == [(1,)]
+    report = audit(inventory, db_url=url, catalog_source=source)
+    exposed = {f.name: f for f in report.findings if f.rule == "table-exposed"}
+    assert set(exposed) == {"exposed_leads", "partitioned_events_2025"}  # not 2026: its RLS is on
+    assert (
+        "partition of partitioned_events, which has row level security on" in exposed["partitioned_events_2025"].message
+    )

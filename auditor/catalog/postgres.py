@@ -75,8 +75,9 @@ def parse_tables(rows: Iterator[tuple]) -> tuple[LiveTable, ...]:
             partitioned,
             TableSecurity(*security),  # rls_enabled, rls_forced, policies, anon / authenticated can read
             columns_visible,
+            partition_of,
         )
-        for schema, name, partitioned, names, types, nullable, *security, columns_visible in rows
+        for schema, name, partitioned, partition_of, names, types, nullable, *security, columns_visible in rows
     )
 
 

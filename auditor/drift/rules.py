@@ -126,7 +126,9 @@ RULES = {
             "Anyone with the project's anon key can read every row: enable row level security with "
             "policies, or revoke select on the table from anon and authenticated.",
             SECURITY,
-            catches="A table of an exposed schema with row level security off that anon or authenticated can read.",
+            catches="A table of an exposed schema with row level security off that anon or authenticated can read; "
+            "also a partition with it off under a parent with it on, which the Data API serves past the parent's "
+            "policies.",
             why="The anon key ships in every client app, so this is the same as publishing the table: anyone can "
             "read every row at /rest/v1/TABLE, and write them too where the grants allow it.",
             linter="0013 rls_disabled_in_public",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from auditor.drift.exposure import Outcome, judge, unused
 from auditor.drift.rules import finding
 from auditor.model import (
@@ -37,8 +39,26 @@ def compare_tables(inventory: Inventory, catalog: Catalog) -> list[Outcome]:
         spec = declared.get((table.schema, table.name))
         checked = spec.rls is not None if spec else table.schema in inventory.exposed_schemas
         if checked:
-            outcomes += _table_security(display_name(table.schema, table.name, default_schema), spec, security)
+            name = display_name(table.schema, table.name, default_schema)
+            found = _table_security(name, spec, security)
+            if table.partition_of is not None:
+                found = [
+                    _of_partition(o, name, display_name(table.schema, table.partition_of, default_schema))
+                    for o in found
+                ]
+            outcomes += found
     return outcomes
+
+
+def _of_partition(outcome: Outcome, name: str, parent: str) -> Outcome:
+    """A finding on a partition says why it matters: its parent's row level security does not cover it."""
+    if isinstance(outcome, AcceptedExposure):
+        return outcome
+    note = (
+        f" It is a partition of {parent}, which has row level security on: the Data API serves it at "
+        f"/rest/v1/{name.rpartition('.')[2]}, past {parent}'s policies (alter table {name} enable row level security)."
+    )
+    return replace(outcome, message=outcome.message + note)
 
 
 def _table_security(name: str, spec: TableSpec | None, security: TableSecurity) -> list[Outcome]:

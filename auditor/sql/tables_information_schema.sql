@@ -11,6 +11,7 @@ select
     n.nspname as table_schema,
     c.relname as table_name,
     c.relkind = 'p' as partitioned,
+    parent.relname as partition_of,
     array_agg(col.column_name::text order by col.ordinal_position)
         filter (where col.column_name is not null) as column_names,
     array_agg(format_type(a.atttypid, a.atttypmod) order by col.ordinal_position)
@@ -36,6 +37,10 @@ select
     ) as columns_visible
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
+left join lateral (  -- a partition's parent (a partition is only read when it leaks, below)
+    select p.relname, p.relrowsecurity from pg_inherits i join pg_class p on p.oid = i.inhparent
+    where c.relispartition and i.inhrelid = c.oid
+) parent on true
 left join pg_roles anon on anon.rolname = %(anon)s
 left join pg_roles authn on authn.rolname = %(authenticated)s
 cross join lateral (  -- the column question only where a column has an ACL (see tables_pg_catalog.sql)
@@ -50,10 +55,10 @@ left join pg_attribute a
     on a.attrelid = c.oid and a.attname = col.column_name and not a.attisdropped
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p')
-  and not c.relispartition
+  and (not c.relispartition or (parent.relrowsecurity and not c.relrowsecurity))
   and not exists (
       select from pg_depend d
       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
   )
-group by n.nspname, c.relname, c.oid, n.oid, anon.oid, authn.oid, column_acls.found
+group by n.nspname, c.relname, c.oid, n.oid, anon.oid, authn.oid, column_acls.found, parent.relname
 order by n.nspname, c.relname

@@ -5,7 +5,10 @@
 -- pg_catalog shows every table whatever the role's privileges (information_schema hides
 -- tables the role cannot use, which would look like "missing" drift), and is much faster.
 -- Ordinary and partitioned tables only; partitions are left out (counted under their parent),
--- and so are tables an extension owns (PostGIS puts spatial_ref_sys in public).
+-- and so are tables an extension owns (PostGIS puts spatial_ref_sys in public). A partition is
+-- read only when its row level security is off while its parent's is on: the Data API serves it
+-- as a table of its own, so its rows are readable past the parent's policies (a security check
+-- of its own; it is never inventoried).
 -- A table without columns gives null arrays. The aggregates read a subquery sorted by attnum
 -- (an index scan, no sort), the form PostgreSQL's manual gives for ordered input when nothing
 -- else happens at the aggregate's level; an ORDER BY in each of the three aggregates costs
@@ -23,6 +26,7 @@ select
     n.nspname as table_schema,
     c.relname as table_name,
     c.relkind = 'p' as partitioned,
+    parent.relname as partition_of,
     cols.names as column_names,
     cols.types as column_types,
     cols.nullable as column_nullable,
@@ -42,6 +46,10 @@ select
     true as columns_visible  -- pg_catalog shows every table's columns to every role
 from pg_class c
 join pg_namespace n on n.oid = c.relnamespace
+left join lateral (  -- a partition's parent (a partition is only read when it leaks, below)
+    select p.relname, p.relrowsecurity from pg_inherits i join pg_class p on p.oid = i.inhparent
+    where c.relispartition and i.inhrelid = c.oid
+) parent on true
 left join pg_roles anon on anon.rolname = %(anon)s
 left join pg_roles authn on authn.rolname = %(authenticated)s
 cross join lateral (
@@ -59,7 +67,7 @@ cross join lateral (
 ) cols
 where n.nspname = any(%(schemas)s)
   and c.relkind in ('r', 'p')
-  and not c.relispartition
+  and (not c.relispartition or (parent.relrowsecurity and not c.relrowsecurity))
   and not exists (
       select from pg_depend d
       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
