@@ -132,6 +132,12 @@ def check_url(url: str, where: str) -> None:
             f"The URL without its password is {shown}"
         )
     _parameters, problem = _libpq_read(url)
+    if problem and "://" not in url and "=" not in url:
+        raise UsageError(
+            f"{where} is neither a URL nor a key=value connection string. Likely fix: give it as "
+            "postgresql://USER:PASSWORD@HOST:5432/DATABASE (Supabase: the project's Connect dialog), "
+            "or as host=HOST dbname=DATABASE user=USER."
+        )
     if problem:
         raise UsageError(
             f"{where} is malformed: {problem}. Likely fix: check its host part (an IPv6 address goes in "

@@ -27,3 +27,14 @@ def test_loopback_and_scrub() -> None:
     assert not is_loopback("postgresql://a@db.x.supabase.co/b")
     url = "postgresql://a:hunter2@db.example.com/b"
     assert scrub(f"failed for {url} with hunter2", url) == "failed for a@db.example.com:5432/b with ********"
+
+
+def test_a_value_that_is_no_connection_string_is_said_to_be_none_with_its_two_forms() -> None:
+    from auditor.urls import check_url
+
+    with pytest.raises(UsageError) as raised:
+        check_url("notaurl", "The database URL of environment 'prod'")
+    assert "is neither a URL nor a key=value connection string" in str(raised.value)
+    assert "postgresql://USER:PASSWORD@HOST:5432/DATABASE" in str(raised.value)
+    with pytest.raises(UsageError, match="is malformed: "):  # a URL libpq cannot read keeps its own reason
+        check_url("postgresql://u@[::1:5432/d", "The URL")
