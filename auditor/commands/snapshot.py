@@ -43,8 +43,8 @@ ACCEPT_EPILOG = epilog(
         "auditor accept bucket-size-limit user-library --env prod",
         "auditor accept function-definer-anon get_leaderboard --env prod \\\n    --reason 'public leaderboard RPC'",
     ],
-    "Exit codes: 0 accepted; 2 no such finding, or one that editing the inventory cannot resolve; "
-    "3 the database cannot be reached or read; 4 internal error.",
+    "Exit codes: 0 accepted, or already accepted (nothing to do); 2 no such finding, or one that editing the "
+    "inventory cannot resolve; 3 the database cannot be reached or read; 4 internal error.",
 )
 
 EnvOption = Annotated[
