@@ -351,7 +351,9 @@ def audit_inventory(
     api = storage_api.api_target(inventory, environment, environ)
     if api is not None and not (api.has_database_url or db_url or environ.get(DATABASE_URL_VARIABLE)):
         legacy = tuple(b.id for b in inventory.buckets if b.status == "legacy")
-        listing = storage_api.read_listing(api, timeout=settings.connect_timeout, legacy=legacy)
+        listing = storage_api.read_listing(
+            api, timeout=settings.connect_timeout, legacy=legacy, deadline=settings.deadline()
+        )
         catalog = storage_api.api_catalog(listing, api.environment)
         return build_report(inventory, catalog, environment=api.environment, target=api.describe(), docs=docs)
     name, url = resolve_database_url(inventory, environment, db_url, environ, label)
@@ -368,7 +370,7 @@ def audit_inventory(
         )
     target = urls.describe(url)
     if api is not None:
-        listing = storage_api.read_listing(api, timeout=settings.connect_timeout)
+        listing = storage_api.read_listing(api, timeout=settings.connect_timeout, deadline=settings.deadline())
         catalog, target = storage_api.with_api_listing(catalog, listing), f"{target} + {api.describe()}"
     return build_report(inventory, catalog, environment=name, target=target, docs=docs)
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from auditor import secrets, urls
+from auditor.catalog.connection import STALLED
+from auditor.catalog.settings import Deadline, SessionSettings
 from auditor.errors import AuditorError, SourceUnavailable, UsageError
 from auditor.extras import require
 from auditor.model import ApiBucketListing, Catalog, Inventory, LiveBucket, SkippedCheck
@@ -27,6 +29,8 @@ from auditor.wording import plural
 
 if TYPE_CHECKING:
     import httpx
+
+    from auditor.catalog.http_limits import DeadlinePassed
 
 ENDPOINT = "GET /storage/v1/bucket"
 OBJECT_COUNTS_CHECK = "bucket object counts (legacy buckets in use)"
@@ -126,15 +130,18 @@ def key_role(key: str) -> str:
     return role if isinstance(role, str) and role else "unknown"
 
 
-def read_listing(target: ApiTarget, *, timeout: float, legacy: tuple[str, ...] = ()) -> ApiBucketListing:
+def read_listing(
+    target: ApiTarget, *, timeout: float, legacy: tuple[str, ...] = (), deadline: Deadline | None = None
+) -> ApiBucketListing:
     """List the buckets with `create_client(url, key).storage.list_buckets()`, and count the
     objects of the `legacy` buckets (`.from_(id).list(...)`). Raises SourceUnavailable.
 
-    `timeout` bounds each phase of each request (connect, each read), and every answer is read
-    up to MAX_RESPONSE_BYTES. The bucket rows are read from the answer itself, field by field:
-    the client's model rejects the whole listing for one field the auditor does not use (a NULL
-    created_at, which Storage sends as ""), and one row the auditor cannot use is reported in
-    the listing, not fatal. Every failure, including answers that are not the Storage API's,
+    `timeout` bounds each phase of each request (connect, each read); `deadline` (the audit's,
+    by default 120 s from now) the whole of it, every request, however slowly an answer trickles
+    in. Every answer is read up to MAX_RESPONSE_BYTES. The bucket rows are read from the answer
+    itself, field by field: the client's model rejects the whole listing for one field the
+    auditor does not use (a NULL created_at, which Storage sends as ""), and one row the auditor
+    cannot use is reported in the listing, not fatal. Every failure, including answers that are not the Storage API's,
     becomes one message naming environment and host.
     """
     import httpx
@@ -142,15 +149,16 @@ def read_listing(target: ApiTarget, *, timeout: float, legacy: tuple[str, ...] =
     from storage3.exceptions import StorageApiError
     from supabase import ClientOptions, SupabaseException, create_client
 
-    from auditor.catalog.http_limits import CappedTransport, ResponseTooLarge
+    from auditor.catalog.http_limits import CappedTransport, DeadlinePassed, ResponseTooLarge
 
+    deadline = deadline or SessionSettings().deadline()
     responses: list[httpx.Response] = []
     try:  # no redirects: httpx would carry the key to whatever host a redirect names
         with httpx.Client(
             timeout=timeout,
             follow_redirects=False,
             event_hooks={"response": [responses.append]},
-            transport=CappedTransport(MAX_RESPONSE_BYTES),
+            transport=CappedTransport(MAX_RESPONSE_BYTES, deadline),
         ) as http:
             options = ClientOptions(httpx_client=http, auto_refresh_token=False, persist_session=False)
             storage = create_client(target.url, target.key, options).storage
@@ -160,6 +168,8 @@ def read_listing(target: ApiTarget, *, timeout: float, legacy: tuple[str, ...] =
             role = key_role(target.key)
             counted = [b for b in live if b.id in legacy]
             counts = _object_counts(storage, counted, target) if role in ELEVATED_ROLES else {}
+    except DeadlinePassed as passed:
+        raise _too_slow(target, passed, deadline) from None
     except httpx.TimeoutException:
         raise _unavailable(
             target, f"no answer within {timeout:g} s", "check the network, or raise --connect-timeout"
@@ -368,6 +378,25 @@ def _unavailable(target: ApiTarget, reason: str, hint: str) -> SourceUnavailable
     return SourceUnavailable(
         f"Cannot list the buckets of environment '{target.environment}' through the Storage API at "
         f"{target.host}: {reason}. Likely fix: {hint}."
+    )
+
+
+def _too_slow(target: ApiTarget, passed: DeadlinePassed, deadline: Deadline) -> SourceUnavailable:
+    """The audit's deadline passed while waiting on the API: say whether its answer had stopped
+    or was merely slow, as for the database (auditor.catalog.connection)."""
+    ended = f"the audit's deadline (--timeout {deadline.seconds:g} s) ended the read and closed the connection"
+    if not passed.replied or passed.silent_for >= STALLED:
+        return _unavailable(
+            target,
+            f"it had sent nothing for {passed.silent_for:.0f} s when {ended}: the Storage API, or a proxy in front "
+            "of it, stopped answering while keeping the connection open",
+            "check the proxy or gateway between this machine and the Storage API, then run the audit again",
+        )
+    return _unavailable(
+        target,
+        f"its reply was still arriving, too slowly, when {ended}: the network, or a proxy in between, "
+        "delivers data at a crawl",
+        "check the network path to the Storage API, or raise --timeout if the network is known to be slow",
     )
 
 
