@@ -59,6 +59,8 @@ MODES = {
     "deep": "200 with JSON nested 100,000 deep",
     "redirect": "301 to another host (a key must not follow it)",
     "hang": "accept the request and answer nothing until the server stops",
+    "trickle": "answer every request with Content-Length: 100000, then one byte a second",
+    "trickle_objects": "list the buckets, and answer each object listing as trickle does",
 }
 _DECIMAL_UNITS = {"gb": 10**9, "mb": 10**6, "kb": 1000, "b": 1}
 
@@ -190,6 +192,10 @@ class StorageApiServer:
             return storage_error(500, "InternalError", "Internal", "Internal Server Error")
         return route_not_found(method, path)
 
+    def trickles(self, path: str) -> bool:
+        """Whether the answer to `path` is sent a byte a second (modes trickle and trickle_objects)."""
+        return self.mode == "trickle" or (self.mode == "trickle_objects" and path.startswith(f"{PREFIX}/object/list/"))
+
     def _canned(self) -> tuple[int, str, str] | None:
         """The answer of a misbehaving mode, or None in mode ok."""
         if self.mode == "database_down":
@@ -274,6 +280,9 @@ class StorageApiServer:
                 headers = {name.lower(): value for name, value in self.headers.items()}
                 server.requests.append((self.command, self.path, headers))
                 body = self.rfile.read(int(headers.get("content-length") or 0))
+                if server.trickles(self.path):
+                    self._trickle()
+                    return
                 status, content_type, text = server.answer(self.command, self.path, headers, body)
                 data = text.encode()
                 self.send_response(status)
@@ -283,6 +292,20 @@ class StorageApiServer:
                     self.send_header("Location", text)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _trickle(self) -> None:
+                """Promise 100,000 bytes and send one a second, until the client hangs up or the server stops."""
+                self.close_connection = True
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                try:
+                    while not server._release.wait(timeout=1):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                except OSError:  # the client hung up
+                    pass
 
             do_GET = do_POST = do_PUT = do_DELETE = _respond
 

@@ -253,6 +253,50 @@ def test_a_hanging_api_times_out(api: StorageApiServer, inventory: Path) -> None
     assert elapsed < 15
 
 
+DEADLINE = 3  # seconds: the --timeout of the tests below, shorter than --connect-timeout
+MARGIN = 4  # Python's start, a busy machine
+
+
+def timed_audit(api: StorageApiServer, inventory: Path, tmp_path: Path) -> tuple[str, float]:
+    """Audit with a deadline, asking for reports: (stderr, seconds taken), once it failed with exit 3
+    and wrote the reports marked failed."""
+    reports = ("--json", str(tmp_path / "r.json"), "--markdown", str(tmp_path / "r.md"))
+    options = ("-q", "--timeout", str(DEADLINE), "--connect-timeout", "10", *reports)
+    started = time.monotonic()
+    result = audit(inventory, "api", api.url, SERVICE_KEY, *options)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 3, result.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["status"] == "failed"
+    assert "failed" in (tmp_path / "r.md").read_text().lower()
+    return result.stderr, elapsed
+
+
+@pytest.mark.parametrize("mode", ["trickle", "trickle_objects"])
+def test_an_answer_trickled_a_byte_a_second_ends_at_the_deadline(
+    api: StorageApiServer, inventory: Path, tmp_path: Path, mode: str
+) -> None:
+    """httpx's timeouts bound each read, which a byte a second never passes: the deadline bounds
+    the whole read, the object listings of the legacy buckets as well as the bucket listing."""
+    api.mode = mode
+    stderr, elapsed = timed_audit(api, inventory, tmp_path)
+    host = api.url.removeprefix("http://")
+    assert f"environment 'api' through the Storage API at {host}: its reply was still arriving, too slowly" in stderr
+    assert f"the audit's deadline (--timeout {DEADLINE} s) ended the read" in stderr
+    assert "Likely fix: check the network path to the Storage API, or raise --timeout" in stderr
+    assert DEADLINE <= elapsed < DEADLINE + MARGIN, elapsed
+    if mode == "trickle_objects":
+        assert [method for method, _, _ in api.requests] == ["GET", "POST"]  # the bucket listing was answered
+
+
+def test_an_api_that_never_answers_ends_at_the_deadline(api: StorageApiServer, inventory: Path, tmp_path: Path) -> None:
+    api.mode = "hang"  # the connection is accepted, the request read, and nothing sent
+    stderr, elapsed = timed_audit(api, inventory, tmp_path)
+    assert "through the Storage API at " in stderr and "it had sent nothing for " in stderr
+    assert f"the audit's deadline (--timeout {DEADLINE} s) ended the read" in stderr
+    assert "stopped answering" in stderr and "no answer within" not in stderr
+    assert DEADLINE <= elapsed < DEADLINE + MARGIN, elapsed
+
+
 def test_nothing_listening_exits_3(inventory: Path) -> None:
     result = audit(inventory, "api", f"http://127.0.0.1:{unused_port()}")
     assert result.returncode == 3
