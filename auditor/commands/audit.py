@@ -171,7 +171,8 @@ def audit(
             min=1.0,
             max=86400.0,
             callback=finite,
-            help="Seconds the database work may take in all (connecting, retries, reading); then it is cancelled.",
+            help="Seconds the database and Storage API work may take in all (connecting, retries, reading); "
+            "then it is cancelled.",
         ),
     ] = DEFAULT_TIMEOUT,
     quiet: QuietOption = False,
