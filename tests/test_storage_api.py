@@ -513,7 +513,7 @@ def test_a_legacy_bucket_in_use_is_found_through_the_api_alone(
     assert result.returncode == 1, result.stderr
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["rule"], finding["name"], finding["actual"]) == ("bucket-legacy-in-use", "sdxl_image_fast", 4)
-    assert finding["message"] == "Legacy bucket sdxl_image_fast holds 4 objects (3524 bytes)."
+    assert finding["message"] == "Legacy bucket sdxl_image_fast holds 4 objects (3.4 KiB)."
     listed = [path for method, path, _ in api.requests if method == "POST"]
     assert {p.rsplit("/", 1)[1] for p in listed} == {"image_high", "sdxl_image_fast", "sdxl_image_high", "video_high"}
 
