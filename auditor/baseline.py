@@ -34,6 +34,7 @@ class PreviousReport:
     generated_at: str
     findings: tuple[Finding, ...]
     columns: dict[str, tuple[str, ...]] | None = None  # live tables' column names; None: not in the report
+    raw_values: bool = False  # version 2: expected/actual are values, comparable with this run's
 
 
 def load_baseline(path: str | Path, environment: str | None = None) -> PreviousReport:
@@ -99,6 +100,7 @@ def _parse(data: object, shown: str) -> PreviousReport:
         generated_at=str(data.get("generated_at", "")),
         findings=tuple(findings),
         columns=_columns(data.get("live_columns"), bad),
+        raw_values=data.get("version") == 2,
     )
 
 
@@ -142,7 +144,7 @@ def _finding(item: object, index: int, bad) -> Finding:
 
 
 def compare_with_baseline(report: Report, previous: PreviousReport) -> Report:
-    """The report with its findings marked new/unchanged and the gone ones listed as resolved.
+    """The report with its findings marked new, changed or unchanged and the gone ones listed as resolved.
 
     A failed report is returned as it is: with no findings, everything would look resolved.
     """
@@ -157,15 +159,27 @@ def compare_with_baseline(report: Report, previous: PreviousReport) -> Report:
             if change is not None:
                 changes[f.name] = change
         findings.append(f)
+    before = {(f.rule, f.name): _comparable(f.actual) for f in previous.findings} if previous.raw_values else {}
+    changed = {
+        (f.rule, f.name)
+        for f in findings
+        if before.get((f.rule, f.name), _comparable(f.actual)) != _comparable(f.actual)
+    }
     baseline = Baseline(
         path=previous.path,
         environment=previous.environment,
         generated_at=previous.generated_at,
         previous=frozenset((f.rule, f.name) for f in previous.findings),
+        changed=frozenset(changed),
         resolved=tuple(gone),
         column_changes=changes,
     )
     return replace(report, findings=tuple(findings), baseline=baseline)
+
+
+def _comparable(value: object) -> str:
+    """A finding's raw value as JSON writes it: this run's tuples and the earlier report's lists alike."""
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 READABLE_VERSIONS = (1, 2)

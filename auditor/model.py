@@ -544,6 +544,7 @@ class Baseline:
     environment: str
     generated_at: str
     previous: frozenset[tuple[str, str]]  # (rule, name) of the earlier findings
+    changed: frozenset[tuple[str, str]] = frozenset()  # earlier findings whose live value is not the same now
     resolved: tuple[Finding, ...] = ()  # earlier findings that are gone
     column_changes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     """table name -> (columns added, columns removed) since the earlier report, for each
@@ -580,10 +581,14 @@ class Report:
         object.__setattr__(self, "findings", ordered)
 
     def change(self, finding: Finding) -> str | None:
-        """'new' or 'unchanged' since the baseline report; None when there is no baseline."""
+        """'new', 'changed' (the same finding, its live value moved: 19 -> 20 columns, then 21) or
+        'unchanged' since the baseline report; None when there is no baseline."""
         if self.baseline is None:
             return None
-        return "unchanged" if (finding.rule, finding.name) in self.baseline.previous else "new"
+        key = (finding.rule, finding.name)
+        if key not in self.baseline.previous:
+            return "new"
+        return "changed" if key in self.baseline.changed else "unchanged"
 
     @property
     def counts(self) -> dict[str, int]:

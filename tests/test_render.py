@@ -629,7 +629,9 @@ def with_baseline() -> Report:
         findings=(
             finding("table-missing", "jobs", True, False, "Table jobs is missing."),
             finding("bucket-visibility", "avatars", False, True, "Bucket avatars is public."),
+            finding("bucket-size-limit", "user-library", 50 * 1024 * 1024, 20 * 1024 * 1024, "Bucket allows 20MiB."),
         ),
+        raw_values=True,
     )
     return compare_with_baseline(drifted(), earlier)
 
@@ -639,23 +641,26 @@ def test_baseline_marks_in_every_format() -> None:
     data = json.loads(render(current, "json"))
     changes = {f["name"]: f["change"] for f in data["findings"]}
     assert changes["jobs"] == "unchanged" and changes["reference_images"] == "new"
-    assert list(changes.values()).count("new") == 6
-    assert (data["baseline"]["new"], data["baseline"]["unchanged"]) == (6, 1)
+    assert changes["user-library"] == "changed"  # the same finding, its live value no longer 20MiB
+    assert list(changes.values()).count("new") == 5
+    assert (data["baseline"]["new"], data["baseline"]["changed"], data["baseline"]["unchanged"]) == (5, 1, 1)
     assert [(f["name"], f["change"]) for f in data["baseline"]["resolved"]] == [("avatars", "resolved")]
 
     markdown = render(current, "markdown")
     assert (
         "**Checked:** 3 tables declared, 3 live · 2 buckets declared, 2 live · "
-        "**since the baseline** (2026-11-25T00:00:00Z): 6 new, 1 unchanged, 1 resolved"
+        "**since the baseline** (2026-11-25T00:00:00Z): 5 new, 1 changed, 1 unchanged, 1 resolved"
     ) in markdown
     assert "| `table-missing` | jobs | Table jobs is missing. |" in markdown
+    assert "| `bucket-size-limit` | user-library | 🔁 Limit differs. |" in markdown
     assert "| `bucket-visibility` 🔒 | reference\\_images | 🆕 Bucket is public. |" in markdown
     assert "### Resolved since the baseline (1)" in markdown
     assert "| bucket-visibility | avatars | Bucket avatars is public. |" in markdown
     assert_valid_gfm_tables(markdown)
 
     terminal = render(current, "terminal")
-    assert "  since       last.json: 6 new, 1 unchanged, 1 resolved\n" in terminal
+    assert "  since       last.json: 5 new, 1 changed, 1 unchanged, 1 resolved\n" in terminal
+    assert "    ✖ changed: Limit differs.\n" in terminal
     assert "    ✖ new: Bucket is public.\n" in terminal
     assert "    ✖ Table jobs is missing.\n" in terminal
     assert "  ✔ avatars  (bucket-visibility)" in terminal
@@ -663,6 +668,7 @@ def test_baseline_marks_in_every_format() -> None:
     sarif = json.loads(render(current, "sarif"))["runs"][0]
     states = {r["locations"][0]["logicalLocations"][0]["name"]: r["baselineState"] for r in sarif["results"]}
     assert states["jobs"] == "unchanged" and states["reference_images"] == "new"
+    assert states["user-library"] == "updated"  # SARIF's baselineState for a changed result
     assert sarif["properties"]["resolvedSinceBaseline"] == [{"rule": "bucket-visibility", "name": "avatars"}]
 
     suite = junit(current).find("testsuite")

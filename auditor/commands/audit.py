@@ -109,7 +109,8 @@ def audit(
         Path | None,
         typer.Option(
             "--baseline",
-            help="An earlier JSON report: mark findings new or unchanged and list resolved ones ({env} is replaced).",
+            help="An earlier JSON report: mark findings new, changed or unchanged and list resolved ones "
+            "({env} is replaced).",
         ),
     ] = None,
     github: Annotated[

@@ -73,6 +73,7 @@ def report_dict(report: Report) -> dict:
             "environment": baseline.environment,
             "generated_at": baseline.generated_at,
             "new": sum(report.change(f) == "new" for f in report.findings),
+            "changed": sum(report.change(f) == "changed" for f in report.findings),
             "unchanged": sum(report.change(f) == "unchanged" for f in report.findings),
             "resolved": [finding_dict(f, "resolved", None) for f in baseline.resolved],
         },

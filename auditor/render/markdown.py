@@ -168,4 +168,4 @@ def _size(text: str) -> int:
 
 def _changes(report: Report) -> dict[str, int]:
     marks = [report.change(f) for f in report.findings]
-    return {"new": marks.count("new"), "unchanged": marks.count("unchanged")}
+    return {"new": marks.count("new"), "changed": marks.count("changed"), "unchanged": marks.count("unchanged")}

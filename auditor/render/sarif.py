@@ -94,6 +94,6 @@ def _result(f: Finding, rule_index: int, path: str, line: int | None, change: st
         "partialFingerprints": {"inventoryObject/v1": f"{f.rule}:{f.kind}:{f.name}"},
         "properties": {"expected": f.expected, "actual": f.actual},
     }
-    if change is not None:
-        result["baselineState"] = change
+    if change is not None:  # SARIF's word for a result that is still there but not the same
+        result["baselineState"] = "updated" if change == "changed" else change
     return result

@@ -55,7 +55,9 @@ def print_report(report: Report, console: Console, *, fail_on: str | None = "err
         return
     if report.baseline is not None:
         changes = [report.change(f) for f in report.findings]
-        counts = f"{changes.count('new')} new, {changes.count('unchanged')} unchanged, "
+        counts = (
+            f"{changes.count('new')} new, {changes.count('changed')} changed, {changes.count('unchanged')} unchanged, "
+        )
         counts += f"{len(report.baseline.resolved)} resolved"
         _labelled(console, "since", [f"{visible(report.baseline.path)}: {counts}"])
     for group in summary.by_severity(report.findings):
@@ -108,8 +110,8 @@ def _print_rule(console: Console, report: Report, rule: summary.RuleGroup, detai
 
 def _print_finding(console: Console, f: Finding, change: str | None, detail: str) -> None:
     line = Text.assemble((f"{_MARKS[f.severity]} ", _STYLES[f.severity]))
-    if change == "new":
-        line.append("new: ", style="bold magenta")
+    if change in ("new", "changed"):
+        line.append(f"{change}: ", style="bold magenta")
     line.append(visible(f.message))
     print_wrapped(console, line, 4, 6)
     if detail == "verbose":
