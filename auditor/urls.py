@@ -248,7 +248,8 @@ def default_sslmode(url: str) -> str | None:
 
 def secrets_of(url: str) -> list[str]:
     """Every spelling of a connection string's password: as libpq reads it, as the URL standard
-    reads it, the URL's whole user information (which holds it however it is split), each
+    reads it, the URL's whole user information when it holds a ':' (then it holds the password
+    however it is split; without one it is only a user name, shown as it is), each
     percent-decoded and percent-encoded as well. Longest first."""
     return _spellings(url, str(_libpq_parse(url).get("password") or ""))
 
@@ -259,7 +260,8 @@ def _spellings(url: str, libpq_password: str) -> list[str]:
     if separator:
         userinfo = rest[: max(rest.rfind("@"), 0)]
         first = rest[: max(rest.find("@"), 0)]
-        passwords |= {userinfo, userinfo.partition(":")[2], first.partition(":")[2]}
+        if ":" in userinfo:
+            passwords |= {userinfo, userinfo.partition(":")[2], first.partition(":")[2]}
     passwords |= {value.strip("'") for value in _PASSWORD_PARAMETER.findall(url)}
     passwords |= {unquote(p) for p in passwords}
     passwords |= {quote(p, safe="") for p in passwords} | {quote_plus(p) for p in passwords}

@@ -49,6 +49,26 @@ def with_password(conninfo: str, dbname: str | None = None) -> str:
     return f"postgresql://{user}:{secret}@{host}:{port}/{database}"
 
 
+def without_password(conninfo: str, dbname: str, user: str) -> str:
+    """postgresql://<user>@host:port/<dbname> for the test server: a URL with no password at all."""
+    return with_password(conninfo, dbname).replace(f"postgres:{quote(PASSWORD, safe='')}@", f"{user}@")
+
+
+@pytest.mark.parametrize(
+    ("user", "dbname", "error"),
+    [
+        ("postgres", "postgres_nosuch", 'database "postgres_nosuch" does not exist'),
+        ("nosuchuser", "postgres", 'role "nosuchuser" does not exist'),
+    ],
+)
+def test_a_url_without_a_password_shows_its_names(server: str, user: str, dbname: str, error: str) -> None:
+    """Only a password is secret: the role and database names of a URL without one are shown."""
+    url = without_password(server, dbname, user)
+    result = run_auditor("audit", "--db-url", url, "--connect-retries", "0", "-f", "json")
+    assert result.returncode == 3, result.stderr
+    assert error in result.stderr and "********" not in result.stderr + result.stdout
+
+
 @pytest.fixture
 def inventory(tmp_path: Path) -> Path:
     """The repository's inventory (without its docs folder) with an environment using the Storage API."""

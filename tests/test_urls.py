@@ -1,7 +1,7 @@
 import pytest
 
 from auditor.errors import UsageError
-from auditor.urls import describe, expand, is_loopback, scrub
+from auditor.urls import describe, expand, is_loopback, scrub, secrets_of
 
 
 def test_describe_never_shows_the_password() -> None:
@@ -38,3 +38,16 @@ def test_a_value_that_is_no_connection_string_is_said_to_be_none_with_its_two_fo
     assert "postgresql://USER:PASSWORD@HOST:5432/DATABASE" in str(raised.value)
     with pytest.raises(UsageError, match="is malformed: "):  # a URL libpq cannot read keeps its own reason
         check_url("postgresql://u@[::1:5432/d", "The URL")
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("postgresql://postgres@127.0.0.1:5432/postgres_nosuch", 'database "postgres_nosuch" does not exist'),
+        ("postgresql://nosuchuser@127.0.0.1:5432/postgres", 'role "nosuchuser" does not exist'),
+        ("postgresql://postgres@127.0.0.1/postgres?sslmode=disable", 'role "postgres" does not exist'),
+    ],
+)
+def test_a_user_name_without_a_password_is_not_a_secret(url: str, error: str) -> None:
+    assert secrets_of(url) == []
+    assert scrub(f"FATAL:  {error}", url) == f"FATAL:  {error}"
