@@ -1,13 +1,15 @@
 """Keeping secrets out of text that came from elsewhere (a server's error, an API's answer).
 
 A server may echo a secret in another form than the one the auditor sent: cut short, lower
-or upper case, split differently (a password libpq read as part of a host name). So a secret
-is removed whole wherever it stands as a token of its own, in any case, and so is every run of
+or upper case, split differently (a password libpq read as part of a host name), escaped in a
+JSON string (`ab"cd\\ef` as `ab\\"cd\\\\ef`). So a secret, and its JSON-escaped spelling, is
+removed whole wherever it stands as a token of its own, in any case, and so is every run of
 FRAGMENT or more of its characters, wherever it stands.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -19,7 +21,7 @@ likely to be an ordinary word: a password 'postgres1' must not hide the user 'po
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """`text` with every secret of `secrets`, and every FRAGMENT-character piece of one, masked."""
-    secrets = [s for s in secrets if s]
+    secrets = {spelling for s in secrets if s for spelling in (s, *_json_spellings(s))}
     if not secrets or not text:
         return text
     folded = _fold(text)
@@ -49,3 +51,8 @@ def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _json_spellings(secret: str) -> set[str]:
+    """The secret as it stands inside a JSON string, non-ASCII characters escaped (\\u00e9) or not."""
+    return {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}

@@ -1,5 +1,6 @@
 """A PostgreSQL-protocol server on loopback that asks for a cleartext password and refuses it
-with an error quoting it back in other forms (lower and upper case, cut short, percent-encoded):
+with an error quoting it back in other forms (lower and upper case, cut short, percent-encoded,
+JSON-escaped):
 a misbehaving pooler or proxy, the worst a server can do with a secret it was sent.
 
     with EchoingServer() as echo:
@@ -9,6 +10,7 @@ a misbehaving pooler or proxy, the worst a server can do with a secret it was se
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import struct
 import threading
@@ -21,7 +23,7 @@ def echoes(password: str) -> str:
     """The error message the server sends for `password`."""
     return (
         f"password authentication failed: got {password.lower()}, {password.upper()[:12]}, "
-        f"{quote(password, safe='')} and {password[3:]}"
+        f"{quote(password, safe='')}, {password[3:]} and {json.dumps(password)[1:-1]}"
     )
 
 

@@ -8,6 +8,7 @@ URL-encoded. The test server trusts loopback connections, so it ignores the pass
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
+from auditor import secrets
 from auditor.commands.audit import OutputFormat
 from tests import pg
 from tests.conftest import INVENTORY, run_auditor
@@ -197,6 +199,7 @@ def test_no_output_holds_the_password_or_the_key(
 # --- secrets in other forms: echoed by servers, split by libpq ---------------------------------
 
 AMBIGUOUS = "Kn0wnAmb1g@h0stP1ece9/dbP1ece7?x#y"  # unencoded: libpq and the URL standard split it differently
+QUOTED = 'Kn0wn"Qu0te\\Back\\sl4sh'  # JSON escapes it as Kn0wn\"Qu0te\\Back\\sl4sh
 
 
 def forms(secret: str) -> set[str]:
@@ -221,6 +224,8 @@ SECRET_FORMS = sorted(
     | {SERVICE_KEY, SERVICE_KEY.lower(), SERVICE_KEY.upper()}
     | forms(AMBIGUOUS)
     | {"Kn0wnAmb1g", "h0stP1ece9", "dbP1ece7", "dbP1ece7?x#y"}  # the pieces libpq and urlsplit make of it
+    | forms(QUOTED)
+    | {json.dumps(QUOTED)[1:-1], json.dumps(QUOTED)[1:11], json.dumps(QUOTED)[-10:]}
 )
 FORMATS = ("stderr", "terminal", "json", "markdown", "junit", "sarif", "job summary", "annotations")
 
@@ -230,6 +235,7 @@ def scenarios(echo: EchoingServer, api: StorageApiServer, good: str) -> dict[str
     port = echo.port
     return {
         "server echoes the password": ("local", echo.url("postgres", PASSWORD), "", 3),
+        "server echoes a password JSON-escaped": ("local", echo.url("postgres", QUOTED), "", 3),
         "server echoes a conninfo password": (
             "local",
             f"host=127.0.0.1 port={port} user=postgres password='{PASSWORD.replace(chr(39), '')}'",
@@ -276,6 +282,12 @@ def secret_outputs(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fix
                 **{(name, fmt): path.read_text() for fmt, path in files.items()},
             }
     return {"outputs": outputs, "codes": codes, "expected": {n: s[3] for n, s in scenarios(echo, api, "").items()}}
+
+
+def test_a_json_escaped_secret_is_scrubbed() -> None:
+    echoed = 'password authentication failed for ab\\"cd\\\\ef'
+    assert secrets.scrub(echoed, ['ab"cd\\ef']) == "password authentication failed for ********"
+    assert secrets.scrub("got \\u00e9t\\u00e9", ["\u00e9t\u00e9"]) == "got ********"
 
 
 def test_each_scenario_ends_as_it_should(secret_outputs: dict) -> None:
