@@ -80,7 +80,7 @@ def _libpq_read(url: str) -> tuple[dict[str, object], str]:
         return conninfo_to_dict(url), ""
     except (Error, UnicodeError, ValueError) as error:
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        return {}, secrets.scrub(first.split(': "')[0], _spellings(url, ""))
+        return {}, secrets.scrub(first.split(': "')[0], _spellings(url))
 
 
 def ambiguous_url(url: str) -> str | None:
@@ -246,16 +246,38 @@ def default_sslmode(url: str) -> str | None:
     return "require"
 
 
-def secrets_of(url: str) -> list[str]:
-    """Every spelling of a connection string's password: as libpq reads it, as the URL standard
-    reads it, the URL's whole user information when it holds a ':' (then it holds the password
-    however it is split; without one it is only a user name, shown as it is), each
-    percent-decoded and percent-encoded as well. Longest first."""
-    return _spellings(url, str(_libpq_parse(url).get("password") or ""))
+def secrets_of(url: str, environ: Mapping[str, str] = os.environ) -> list[str]:
+    """Every spelling of every password libpq may send for a connection string: its own, as libpq
+    reads it, as the URL standard reads it, the URL's whole user information when it holds a ':'
+    (then it holds the password however it is split; without one it is only a user name, shown as
+    it is); and those it has from elsewhere (_stored_passwords). Each percent-decoded and
+    percent-encoded as well. Longest first."""
+    return _spellings(url, str(_libpq_parse(url).get("password") or ""), *_stored_passwords(url, environ))
 
 
-def _spellings(url: str, libpq_password: str) -> list[str]:
-    passwords = {libpq_password}
+def _stored_passwords(url: str, environ: Mapping[str, str] = os.environ) -> set[str]:
+    """The passwords libpq takes from outside the connection string when it holds none: PGPASSWORD,
+    the password of its service (read_service), and every password of the password file (its
+    `passfile`, its service's, PGPASSFILE or ~/.pgpass). All of them, whichever libpq picks."""
+    given = _libpq_parse(url)
+    service = str(given.get("service") or "") or environ.get("PGSERVICE", "")
+    from_service = read_service(service, str(given.get("servicefile") or ""), environ) if service else {}
+    passfile = given.get("passfile") or from_service.get("passfile") or environ.get("PGPASSFILE")
+    passwords = {environ.get("PGPASSWORD", ""), from_service.get("password", "")}
+    try:
+        text = read_input(passfile or Path.home() / ".pgpass", MAX_SERVICE_FILE_BYTES, wait=1.0)
+    except (OSError, RuntimeError):  # none, or no home folder
+        return passwords - {""}
+    for line in text.decode("utf-8", errors="replace").splitlines():
+        # host:port:database:user:password, a backslash escaping ':' and itself; the password is the rest
+        entry = re.match(r"(?:(?:[^:\\]|\\.)*:){4}(.*)", line)
+        if entry and not line.startswith("#"):
+            passwords.add(re.sub(r"\\(.)", r"\1", entry.group(1)))
+    return passwords - {""}
+
+
+def _spellings(url: str, *libpq_passwords: str) -> list[str]:
+    passwords = set(libpq_passwords)
     _scheme, separator, rest = url.partition("://")
     if separator:
         userinfo = rest[: max(rest.rfind("@"), 0)]

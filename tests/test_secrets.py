@@ -284,6 +284,42 @@ def secret_outputs(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fix
     return {"outputs": outputs, "codes": codes, "expected": {n: s[3] for n, s in scenarios(echo, api, "").items()}}
 
 
+STORED = "St0red:pa\\ss w0rd"  # a ':' and a '\\', which a password file escapes
+
+
+@pytest.mark.parametrize("source", ["PGPASSWORD", "PGPASSFILE", "PGSERVICEFILE"])
+def test_a_password_libpq_takes_from_elsewhere_is_scrubbed(source: str, tmp_path: Path) -> None:
+    """A URL without a password: libpq sends one from the environment, the password file or the
+    service file, and the server echoes it back. Never the real ~/.pgpass or ~/.pg_service.conf."""
+    none = str(tmp_path / "none")
+    env = {"PGPASSFILE": none, "PGSERVICEFILE": none}
+    with EchoingServer() as echo:
+        url = f"postgresql://postgres@127.0.0.1:{echo.port}/postgres"
+        if source == "PGPASSWORD":
+            env["PGPASSWORD"] = STORED
+        elif source == "PGPASSFILE":
+            escaped = STORED.replace("\\", "\\\\").replace(":", "\\:")
+            (tmp_path / "pgpass").write_text(f"# a comment\n127.0.0.1:{echo.port}:*:postgres:{escaped}\n")
+            (tmp_path / "pgpass").chmod(0o600)
+            env["PGPASSFILE"] = str(tmp_path / "pgpass")
+        else:
+            services = f"[echo]\nhost=127.0.0.1\nport={echo.port}\nuser=postgres\npassword={STORED}\n"
+            (tmp_path / "services").write_text(services)
+            env["PGSERVICEFILE"], url = str(tmp_path / "services"), "postgresql:///postgres?service=echo"
+        files = [tmp_path / f"audit.{fmt}" for fmt in ("json", "markdown", "junit", "sarif")]
+        options = [arg for path in files for arg in (f"--{path.suffix[1:]}", str(path))]
+        base = ["audit", "--db-url", url, "--connect-retries", "0"]
+        plain = run_auditor(*base, env=env)
+        github = run_auditor(*base, *options, "--github", env=env | {"GITHUB_STEP_SUMMARY": str(tmp_path / "sum")})
+        assert echo.passwords and set(echo.passwords) == {STORED}  # libpq did send it
+    assert plain.returncode == github.returncode == 3, plain.stderr
+    assert "password authentication failed: got ********" in plain.stderr
+    outputs = [plain.stdout, plain.stderr, github.stdout, github.stderr, *(p.read_text() for p in files)]
+    outputs.append((tmp_path / "sum").read_text())
+    leaks = [(form, text) for text in outputs for form in forms(STORED) | {json.dumps(STORED)[1:-1]} if form in text]
+    assert not leaks
+
+
 def test_a_json_escaped_secret_is_scrubbed() -> None:
     echoed = 'password authentication failed for ab\\"cd\\\\ef'
     assert secrets.scrub(echoed, ['ab"cd\\ef']) == "password authentication failed for ********"

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from auditor.errors import UsageError
@@ -51,3 +53,19 @@ def test_a_value_that_is_no_connection_string_is_said_to_be_none_with_its_two_fo
 def test_a_user_name_without_a_password_is_not_a_secret(url: str, error: str) -> None:
     assert secrets_of(url) == []
     assert scrub(f"FATAL:  {error}", url) == f"FATAL:  {error}"
+
+
+def test_the_passwords_libpq_takes_from_elsewhere_are_secrets(tmp_path: Path) -> None:
+    passfile = tmp_path / "pgpass"
+    passfile.write_text("# *:*:*:*:commented out\ndb:5432:*:u:pass\\:w0rd\\\\one\n*:*:*:*:second one\n")
+    services = tmp_path / "services"
+    services.write_text("[other]\npassword=not-this-one\n[app]\nhost=db\npassword = from-service\n")
+    environ = {"PGPASSWORD": "from-env", "PGPASSFILE": str(passfile), "PGSERVICEFILE": str(services)}
+    found = set(secrets_of("postgresql://u@db/app?service=app", environ))
+    assert found >= {"from-env", "pass:w0rd\\one", "second one", "from-service"}
+    assert not found & {"commented out", "not-this-one", "u", "db", "app"}
+    own = tmp_path / "own"
+    own.write_text("*:*:*:*:own-passfile\n")
+    assert "own-passfile" in secrets_of(f"host=db user=u passfile={own} password=given", {})
+    assert "given" in secrets_of(f"host=db user=u passfile={own} password=given", {})
+    assert secrets_of("postgresql://u@db/app", {"PGPASSFILE": str(tmp_path / "none")}) == []
