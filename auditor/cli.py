@@ -101,14 +101,17 @@ def main() -> None:
 
 def _show_usage_error(error: ClickException) -> None:
     """A bad command line, said as every other error is: the usage, where to find help, then
-    `error: ...` (click would write `Error: ...`)."""
+    `error: ...` (click would write `Error: ...`), what the command line held shown as the reports
+    show names (click escapes only control characters, not `--forma\\u200bt` or a bidi override)."""
+    from auditor.render.values import visible
+
     if isinstance(error, NoArgsIsHelpError):  # `auditor` alone: the help, exit 2
         error.show()
         return
     context = getattr(error, "ctx", None)
     if context is not None:
         typer.echo(f"{context.get_usage()}\nTry '{context.command_path} --help' for help.\n", err=True)
-    typer.echo(f"error: {error.format_message()}", err=True)
+    typer.echo(f"error: {visible(error.format_message())}", err=True)
 
 
 class ReaderMayLeave:

@@ -120,3 +120,22 @@ def test_a_url_quoting_escape_sequences_is_shown_escaped() -> None:
     result = run_auditor("audit", "--db-url", url, "--connect-retries", "0")
     assert result.returncode == 3, result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [
+        (["--forma\u200bt", "json"], "No such option: --forma\\u200bt"),
+        (["x\u202ey"], "(x\\u202ey)"),
+        (["--forma\x1bt"], "No such option: --forma\\x1bt"),
+        (["--format", "js\u2066on"], "'js\\u2066on' is not one of"),
+        (["--x\nerror: fake"], "--x\\x0aerror: fake"),
+    ],
+)
+def test_a_usage_error_shows_the_command_line_escaped(args: list[str], shown: str) -> None:
+    """click escapes control characters only: the rest is shown by visible, as the reports show it."""
+    result = run_auditor("audit", *args)
+    assert result.returncode == 2, result.stderr
+    assert shown in result.stderr, result.stderr
+    for control in OUTPUT_CONTROL:
+        assert control not in result.stderr, repr(result.stderr)
