@@ -257,8 +257,10 @@ def secrets_of(url: str, environ: Mapping[str, str] = os.environ) -> list[str]:
 
 def _stored_passwords(url: str, environ: Mapping[str, str] = os.environ) -> set[str]:
     """The passwords libpq takes from outside the connection string when it holds none: PGPASSWORD,
-    the password of its service (read_service), and every password of the password file (its
-    `passfile`, its service's, PGPASSFILE or ~/.pgpass). All of them, whichever libpq picks."""
+    the password of its service (read_service), and the passwords of the password file (its
+    `passfile`, its service's, PGPASSFILE or ~/.pgpass) whose entry matches the target as libpq
+    matches them (`*` any value): a password of another server is not this run's secret, and
+    masking it would hide common words ("postgres") from every message."""
     given = _libpq_parse(url)
     service = str(given.get("service") or "") or environ.get("PGSERVICE", "")
     from_service = read_service(service, str(given.get("servicefile") or ""), environ) if service else {}
@@ -268,11 +270,22 @@ def _stored_passwords(url: str, environ: Mapping[str, str] = os.environ) -> set[
         text = read_input(passfile or Path.home() / ".pgpass", MAX_SERVICE_FILE_BYTES, wait=1.0)
     except (OSError, RuntimeError):  # none, or no home folder
         return passwords - {""}
+    target = resolve_target(url, environ)
+    host = target["host"] or "localhost"  # libpq matches a Unix socket's entries as localhost
+    wanted = (
+        "localhost" if host.startswith("/") else host,
+        target["port"] or "5432",
+        target["dbname"] or target["user"],
+        target["user"],
+    )
     for line in text.decode("utf-8", errors="replace").splitlines():
         # host:port:database:user:password, a backslash escaping ':' and itself; the password is the rest
-        entry = re.match(r"(?:(?:[^:\\]|\\.)*:){4}(.*)", line)
-        if entry and not line.startswith("#"):
-            passwords.add(re.sub(r"\\(.)", r"\1", entry.group(1)))
+        entry = re.match(r"((?:(?:[^:\\]|\\.)*:){4})(.*)", line)
+        if entry is None or line.startswith("#"):
+            continue
+        fields = [re.sub(r"\\(.)", r"\1", f) for f in re.findall(r"((?:[^:\\]|\\.)*):", entry.group(1))]
+        if all(field in ("*", value) or not value for field, value in zip(fields, wanted, strict=True)):
+            passwords.add(re.sub(r"\\(.)", r"\1", entry.group(2)))
     return passwords - {""}
 
 

@@ -57,13 +57,18 @@ def test_a_user_name_without_a_password_is_not_a_secret(url: str, error: str) ->
 
 def test_the_passwords_libpq_takes_from_elsewhere_are_secrets(tmp_path: Path) -> None:
     passfile = tmp_path / "pgpass"
-    passfile.write_text("# *:*:*:*:commented out\ndb:5432:*:u:pass\\:w0rd\\\\one\n*:*:*:*:second one\n")
+    passfile.write_text(
+        "# *:*:*:*:commented out\ndb:5432:*:u:pass\\:w0rd\\\\one\n*:*:*:*:second one\n"
+        "other-host:*:*:*:postgres\ndb:6543:*:*:another port\ndb:*:*:someone-else:their password\n"
+    )
     services = tmp_path / "services"
     services.write_text("[other]\npassword=not-this-one\n[app]\nhost=db\npassword = from-service\n")
     environ = {"PGPASSWORD": "from-env", "PGPASSFILE": str(passfile), "PGSERVICEFILE": str(services)}
     found = set(secrets_of("postgresql://u@db/app?service=app", environ))
     assert found >= {"from-env", "pass:w0rd\\one", "second one", "from-service"}
     assert not found & {"commented out", "not-this-one", "u", "db", "app"}
+    # entries for another host, port or user are not this connection's: never masked
+    assert not found & {"postgres", "another port", "their password"}
     own = tmp_path / "own"
     own.write_text("*:*:*:*:own-passfile\n")
     assert "own-passfile" in secrets_of(f"host=db user=u passfile={own} password=given", {})
