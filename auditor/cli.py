@@ -11,6 +11,7 @@ import errno
 import gc
 import os
 import sys
+import traceback
 from typing import Annotated, NoReturn, TextIO
 
 import typer
@@ -83,20 +84,25 @@ def main() -> None:
     except Interrupted as stop:  # a command that stops on signals, other than `audit` (which ends itself)
         _say(f"error: {stop}")
         _end_process(stop.exit_code)
-    except OSError as error:
-        if os.environ.get("AUDITOR_DEBUG") or error.errno not in OUTPUT_ERRNOS:
-            raise
-        _end_process(exit_codes.USAGE, error)
-    except Exception as error:  # a bug: exit 4, so that a CI job never reads it as drift (1)
-        if os.environ.get("AUDITOR_DEBUG"):
-            raise
+    except Exception as error:
+        if isinstance(error, OSError) and error.errno in OUTPUT_ERRNOS:  # stdout or stderr on a full disk
+            _end_process(exit_codes.USAGE, error)
+        _internal_error(error)
+    _end_process(code)
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    """A bug, or an error no code of ours expected: exit 4, so that a CI job never reads it as
+    drift (1), with the traceback under AUDITOR_DEBUG=1 (Python's own exit code would be 1)."""
+    if os.environ.get("AUDITOR_DEBUG"):
+        traceback.print_exception(error)
+    else:
         typer.echo(
             f"error: internal error: {type(error).__name__}. This is a bug in the auditor; "
             "run again with AUDITOR_DEBUG=1 for the traceback and report it.",
             err=True,
         )
-        sys.exit(exit_codes.INTERNAL)
-    _end_process(code)
+    sys.exit(exit_codes.INTERNAL)
 
 
 def _show_usage_error(error: ClickException) -> None:
@@ -156,7 +162,8 @@ def _say(message: str) -> None:
 
 
 OUTPUT_ERRNOS = (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
-"""Errors of writing to stdout or stderr (report files fail as UsageError, where they are written)."""
+"""Errors of writing to stdout or stderr (report files fail as UsageError, where they are written);
+any other OSError that reaches main is a bug: exit 4."""
 
 
 def _end_process(code: object, output_error: OSError | None = None) -> NoReturn:

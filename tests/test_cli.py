@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -120,6 +121,29 @@ def test_a_bug_exits_4_not_1(monkeypatch, capsys) -> None:
         main()
     assert caught.value.code == 4
     assert "internal error: RuntimeError" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unexpected_system_error_exits_4_not_1(monkeypatch, capsys, debug: bool) -> None:
+    """An OSError no code expected (not stdout on a full disk) is a bug too: exit 4, with the
+    traceback only under AUDITOR_DEBUG."""
+
+    def broken(*args, **kwargs):
+        raise OSError(errno.ELOOP, "Too many levels of symbolic links")
+
+    monkeypatch.setattr(auditor.api, "audit_inventory", broken)
+    monkeypatch.setattr("auditor.commands.options.IN_OWN_PROCESS", False)
+    monkeypatch.setattr("auditor.commands.audit.stop_on_signals", lambda: None)
+    monkeypatch.setattr("sys.argv", ["auditor", "audit", "--db-url", "postgresql://x@127.0.0.1:1/db"])
+    if debug:
+        monkeypatch.setenv("AUDITOR_DEBUG", "1")
+    else:
+        monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert caught.value.code == 4
+    stderr = capsys.readouterr().err
+    assert ("Traceback" in stderr) is debug and ("internal error: OSError" in stderr) is not debug
 
 
 def test_a_terminal_that_cannot_show_emoji_gets_escapes_not_a_crash(empty_db: str) -> None:
