@@ -2,8 +2,9 @@
 
 A regular file is replaced atomically (a reader never sees half of one, and a run killed midway
 leaves the old file whole); anything else a path can name (a terminal, /dev/null, a FIFO, a
-symlink to one of them, `-` for standard output) is written through, never replaced by a file.
-A symlink to a regular file keeps pointing at it: the file it names is replaced.
+symlink to one of them, `-` for standard output) is written through, never replaced by a file;
+a block device (a disk) and a socket are refused. A symlink to a regular file keeps pointing at
+it: the file it names is replaced.
 
 Temporary files are named `.NAME.XXXXXXXX.auditor-tmp` beside NAME and locked (flock) while
 they are written, so that the next write of NAME removes those a killed run left behind and
@@ -55,9 +56,9 @@ def write_atomically(path: Path, text: str, *, what: str = "the report", create_
     than a regular file (a device, a FIFO) is written through, not replaced.
     """
     path = Path(path)
-    if path.is_symlink():  # replace the file the link names, and keep the link
-        path = Path(os.path.realpath(path))
     try:
+        if path.is_symlink():  # replace the file the link names, and keep the link
+            path = Path(os.path.realpath(path))
         if not create_only and _is_stream(path):
             _write_through(path, text)
             return
@@ -160,11 +161,16 @@ def _write_descriptor(descriptor: int, text: str) -> None:
 
 
 def _write_through(path: Path, text: str) -> None:
-    """Write into a device or FIFO as it is. A FIFO nobody reads is an error, not a wait."""
+    """Write into a device or FIFO as it is. A FIFO nobody reads is an error, not a wait; a block
+    device or a socket is refused."""
+    mode = os.stat(path).st_mode
+    refused = _refused(mode)
+    if refused:
+        raise OSError(errno.EINVAL, refused)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
     except OSError as error:
-        if error.errno == errno.ENXIO:
+        if error.errno == errno.ENXIO and stat.S_ISFIFO(mode):
             raise OSError(errno.ENXIO, "it is a FIFO that no process reads") from None
         raise
     try:
@@ -172,6 +178,16 @@ def _write_through(path: Path, text: str) -> None:
         _write_all(fd, text.encode("utf-8"))
     finally:
         os.close(fd)
+
+
+def _refused(mode: int) -> str | None:
+    """Why a path that is neither a regular file nor a folder is not written to: a block device
+    is a disk (writing onto it would destroy what it holds); a socket cannot be opened."""
+    if stat.S_ISBLK(mode):
+        return "it is a block device"
+    if stat.S_ISSOCK(mode):
+        return "it is a socket"
+    return None
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -198,10 +214,16 @@ def _mode_for(path: Path) -> int:
 
 @dataclass(frozen=True)
 class Target:
-    """One output of a run: the option that names it and the path ('-' for standard output)."""
+    """One output of a run: the option that names it, the path ('-' for standard output), and
+    what is written there as messages name it (by default from the option: 'the json report')."""
 
     option: str
     path: str
+    what: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.what or report_name(self.option)
 
 
 def check_outputs(targets: list[Target], *, inputs: dict[str, Path], folders: dict[str, Path]) -> None:
@@ -210,34 +232,44 @@ def check_outputs(targets: list[Target], *, inputs: dict[str, Path], folders: di
     Two outputs may not name the same file (symlinks followed; '-' and /dev/stdout are one); no
     output may name one of `inputs` ({"the inventory": path}) or lie inside one of `folders`
     ({"the docs folder": path}); and each must be writable: its folder, or the nearest existing
-    one above it, a writable folder.
+    one above it, a writable folder, and no block device or socket.
     """
     seen: dict[object, Target] = {}
     for target in targets:
-        identity = _identity(target.path)
-        if identity in seen:
-            first = seen[identity]
-            if identity == ("descriptor", 1):
-                same = f"{_option(first)} and {_option(target)} both write to standard output"
-            elif first.path == target.path:
-                same = f"{_option(first)} and {_option(target)} name the same file {target.path}"
-            else:
-                same = f"{_option(first)} {first.path} and {_option(target)} {target.path} are the same file"
-            raise UsageError(f"{same}: each report needs a file of its own.")
-        seen[identity] = target
-        for what, path in inputs.items():
-            if path.exists() and identity == _identity(str(path)):
-                raise UsageError(f"{_option(target)} {target.path} is {what}: a report must not overwrite it.")
-        resolved = Path(os.path.realpath(target.path))
-        for what, folder in folders.items():
-            if target.path != STDOUT and resolved.is_relative_to(os.path.realpath(folder)):
-                raise UsageError(
-                    f"{_option(target)} {target.path} is inside {what} {folder}: a report must not "
-                    "overwrite a page there, nor be read as one. Write reports elsewhere."
-                )
-        problem = _unwritable(target.path)
-        if problem:
-            raise UsageError(f"Cannot write {report_name(target.option)} to {target.path}: {problem}.")
+        try:
+            _check_output(target, seen, inputs, folders)
+        except OSError as error:  # a name too long, a symlink loop...
+            raise UsageError(f"Cannot write {target.name} to {target.path}: {_reason(error)}.") from None
+
+
+def _check_output(
+    target: Target, seen: dict[object, Target], inputs: dict[str, Path], folders: dict[str, Path]
+) -> None:
+    """One output of check_outputs: `seen` holds the outputs before it, by what they name."""
+    identity = _identity(target.path)
+    if identity in seen:
+        first = seen[identity]
+        if identity == ("descriptor", 1):
+            same = f"{_option(first)} and {_option(target)} both write to standard output"
+        elif first.path == target.path:
+            same = f"{_option(first)} and {_option(target)} name the same file {target.path}"
+        else:
+            same = f"{_option(first)} {first.path} and {_option(target)} {target.path} are the same file"
+        raise UsageError(f"{same}: each report needs a file of its own.")
+    seen[identity] = target
+    for what, path in inputs.items():
+        if path.exists() and identity == _identity(str(path)):
+            raise UsageError(f"{_option(target)} {target.path} is {what}: {_writer(target)} must not overwrite it.")
+    resolved = Path(os.path.realpath(target.path))
+    for what, folder in folders.items():
+        if target.path != STDOUT and resolved.is_relative_to(os.path.realpath(folder)):
+            raise UsageError(
+                f"{_option(target)} {target.path} is inside {what} {folder}: {_writer(target)} must not "
+                "overwrite a page there, nor be read as one. Write it elsewhere."
+            )
+    problem = _unwritable(target.path)
+    if problem:
+        raise UsageError(f"Cannot write {target.name} to {target.path}: {problem}.")
 
 
 def report_name(option: str) -> str:
@@ -247,6 +279,11 @@ def report_name(option: str) -> str:
 
 def _option(target: Target) -> str:
     return "the report on standard output" if target.option == "stdout" else f"--{target.option}"
+
+
+def _writer(target: Target) -> str:
+    """Who must not overwrite an input: 'a report', or what the target holds ('the schema')."""
+    return target.what or "a report"
 
 
 def _identity(path: str) -> object:
@@ -272,7 +309,7 @@ def _unwritable(path: str) -> str | None:
     if target.is_dir():
         return "it is a folder"
     if _is_stream(target):
-        return None if os.access(target, os.W_OK) else "permission denied"
+        return _refused(os.stat(target).st_mode) or (None if os.access(target, os.W_OK) else "permission denied")
     folder = target.parent
     while not folder.exists():
         if folder.is_symlink():

@@ -8,9 +8,11 @@ Devices are private nodes in the test's own folder (never the real /dev/null or 
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from tests import pg
 from tests.conftest import INVENTORY, REPO, run_auditor
 
 NULL, FULL = os.makedev(1, 3), os.makedev(1, 7)
+DISK = os.makedev(60, 0)  # a block device of the range kept for local use: no driver, no disk behind it
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/none"  # a run that gets this far would exit 3, not 2
 
 
@@ -136,6 +139,7 @@ def test_dash_and_this_process_s_stdout_are_written_through(ourvidz_db: str, tmp
         ("docs", ["--json", "{d}/docs/database/new.md"], "is inside the docs folder"),
         ("file", ["--json", "{d}/file/r.json"], "Cannot write the json report to {d}/file/r.json: a folder on"),
         (None, ["-o", "{d}"], "Cannot write the report to {d}: it is a folder"),
+        ("disk", ["--json", "{d}/disk"], "Cannot write the json report to {d}/disk: it is a block device"),
     ],
 )
 def test_a_bad_output_path_is_refused_before_the_audit(
@@ -153,6 +157,8 @@ def test_a_bad_output_path_is_refused_before_the_audit(
         (tmp_path / "docs" / "database" / "12-profiles.md").write_text("# profiles\n")
     elif make == "file":
         (tmp_path / "file").write_text("")
+    elif make == "disk":
+        os.mknod(tmp_path / "disk", stat.S_IFBLK | 0o600, DISK)
 
     def filled(text: str) -> str:
         return text.format(d=tmp_path, inventory=inventory)
@@ -163,6 +169,47 @@ def test_a_bad_output_path_is_refused_before_the_audit(
     assert (tmp_path / "r.json").read_text() == "last night"
     assert inventory.read_text() == INVENTORY.read_text()
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".md", ".sarif")) and p.name != "12-profiles.md"]
+    if make == "disk":
+        assert stat.S_ISBLK(os.stat(tmp_path / "disk").st_mode)
+
+
+def test_a_socket_is_said_to_be_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a socket's path must be short: bound by its name in the folder
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("report.sock")
+    result = audit(UNREACHABLE, "--json", str(tmp_path / "report.sock"))
+    assert result.returncode == 2, result.stderr
+    assert f"Cannot write the json report to {tmp_path}/report.sock: it is a socket." in result.stderr
+
+
+@pytest.mark.parametrize("bad", ["long", "loop"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["audit", "--db-url", UNREACHABLE, "--connect-retries", "0", "--json"],
+        ["audit", "--db-url", UNREACHABLE, "--connect-retries", "0", "-o"],
+        ["snapshot", "--env", "local", "--db-url", UNREACHABLE, "-o"],
+        ["docs", "inventory", "-o"],
+        ["schema", "-o"],
+    ],
+)
+def test_a_path_the_system_refuses_is_a_usage_error_not_a_traceback(
+    tmp_path: Path, command: list[str], bad: str
+) -> None:
+    """A name too long (ENAMETOOLONG), a symlink loop (ELOOP): exit 2 and the reason, never the
+    traceback and exit 1 of an uncaught error (1 is the drift code)."""
+    if bad == "long":
+        path = tmp_path / ("x" * 300)
+    else:
+        path = tmp_path / "loop"
+        path.symlink_to(tmp_path / "back")
+        (tmp_path / "back").symlink_to(path)
+    (tmp_path / "inventory.yaml").write_text(INVENTORY.read_text())
+    (tmp_path / "docs" / "database").mkdir(parents=True)
+    result = run_auditor(*command, str(path), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    reason = os.strerror(errno.ENAMETOOLONG if bad == "long" else errno.ELOOP)
+    assert f"to {path}: {reason}." in result.stderr and "Traceback" not in result.stderr
 
 
 def test_several_environments_are_checked_together(tmp_path: Path) -> None:

@@ -157,6 +157,10 @@ def snapshot(
                 "--update reads the schemas, project and docs folder from the file: "
                 "leave out --force, --schema, --project and --docs."
             )
+        if not (dry_run or check or str(output) == "-"):  # a path that cannot be written: said before the work
+            from auditor.reports import Target, check_outputs
+
+            check_outputs([Target("output", str(output), "the inventory")], inputs={}, folders={})
         if update:
             outcome = refresh_inventory(
                 output, environment=env, db_url=db_url, prune=prune, with_columns=columns, settings=settings
