@@ -12,11 +12,12 @@ import os
 from collections.abc import Mapping
 from typing import TextIO
 
-from auditor.errors import UsageError
 from auditor.model import Report, Severity
 from auditor.render.values import Locator, visible
+from auditor.reports import Target, write_output
 
 SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+SUMMARY_WHAT = f"the job summary ({SUMMARY_VARIABLE})"
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
@@ -52,20 +53,24 @@ def annotations(report: Report) -> list[str]:
     return commands
 
 
+def summary_target(environ: Mapping[str, str] = os.environ) -> Target | None:
+    """The job summary as an output of the run, to be checked with the report paths; None when
+    GITHUB_STEP_SUMMARY is not set."""
+    summary = environ.get(SUMMARY_VARIABLE)
+    return Target(SUMMARY_VARIABLE, summary, SUMMARY_WHAT) if summary else None
+
+
 def publish(report: Report, markdown: str, out: TextIO, environ: Mapping[str, str] = os.environ) -> str | None:
     """Append the markdown to the job summary and write the annotations to `out`.
 
-    Returns a note for the user when there is no job summary to append to (not on Actions).
+    Returns a note for the user when there is no job summary to append to (not on Actions);
+    UsageError when it cannot be written (its path is checked before the audit, as report paths
+    are: see `summary_target`).
     """
     for command in annotations(report):
         out.write(command + "\n")
     summary = environ.get(SUMMARY_VARIABLE)
     if not summary:
         return f"{SUMMARY_VARIABLE} is not set (not on GitHub Actions?): no job summary written."
-    try:
-        with open(summary, "a", encoding="utf-8") as file:
-            file.write(markdown.rstrip("\n") + "\n\n")
-    except OSError as error:
-        where = f"{summary} ({SUMMARY_VARIABLE})"
-        raise UsageError(f"Cannot append to the job summary {where}: {error.strerror}.") from None
+    write_output(summary, markdown.rstrip("\n") + "\n\n", what=SUMMARY_WHAT, append=True)
     return None

@@ -4,7 +4,8 @@ A regular file is replaced atomically (a reader never sees half of one, and a ru
 leaves the old file whole); anything else a path can name (a terminal, /dev/null, a FIFO, a
 symlink to one of them, `-` for standard output) is written through, never replaced by a file;
 a block device (a disk) and a socket are refused. A symlink to a regular file keeps pointing at
-it: the file it names is replaced.
+it: the file it names is replaced. An output that is appended to (the job summary) is opened for
+appending instead of replaced, and written through the same way otherwise.
 
 Temporary files are named `.NAME.XXXXXXXX.auditor-tmp` beside NAME and locked (flock) while
 they are written, so that the next write of NAME removes those a killed run left behind and
@@ -31,8 +32,9 @@ _DESCRIPTOR = re.compile(r"^/(?:dev/fd|proc/self/fd|proc/(\d+)/fd)/(\d+)$")
 _STANDARD = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 
-def write_output(path: str | Path, text: str, *, what: str = "the report") -> None:
-    """Write `text` to `path` as the module docstring says; UsageError when it cannot be written."""
+def write_output(path: str | Path, text: str, *, what: str = "the report", append: bool = False) -> None:
+    """Write `text` to `path` as the module docstring says (`append`: at the end of a regular
+    file, which is kept); UsageError when it cannot be written."""
     shown = str(path)
     descriptor = 1 if shown == STDOUT else standard_descriptor(shown)
     try:
@@ -40,6 +42,9 @@ def write_output(path: str | Path, text: str, *, what: str = "the report") -> No
             _write_descriptor(descriptor, text)
         elif _is_stream(Path(path)):
             _write_through(Path(path), text)
+        elif append:
+            with open(path, "a", encoding="utf-8", newline="") as file:
+                file.write(text)
         else:
             write_atomically(Path(path), text, what=what)
     except OSError as error:
@@ -214,8 +219,9 @@ def _mode_for(path: Path) -> int:
 
 @dataclass(frozen=True)
 class Target:
-    """One output of a run: the option that names it, the path ('-' for standard output), and
-    what is written there as messages name it (by default from the option: 'the json report')."""
+    """One output of a run: the option that names it (or the environment variable, such as
+    GITHUB_STEP_SUMMARY), the path ('-' for standard output), and what is written there as
+    messages name it (by default from the option: 'the json report')."""
 
     option: str
     path: str
@@ -278,7 +284,9 @@ def report_name(option: str) -> str:
 
 
 def _option(target: Target) -> str:
-    return "the report on standard output" if target.option == "stdout" else f"--{target.option}"
+    if target.option == "stdout":
+        return "the report on standard output"
+    return target.option if target.option.isupper() else f"--{target.option}"  # GITHUB_STEP_SUMMARY as it is
 
 
 def _writer(target: Target) -> str:

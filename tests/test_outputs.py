@@ -222,6 +222,34 @@ def test_several_environments_are_checked_together(tmp_path: Path) -> None:
     assert (tmp_path / "staging.json").read_text() == "kept"
 
 
+# --- the job summary of --github is checked as report paths are ------------------------------------
+
+
+@pytest.mark.parametrize("summary", ["inventory.yaml", "docs/database/12-profiles.md"])
+def test_the_job_summary_is_checked_before_the_audit(tmp_path: Path, summary: str) -> None:
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(INVENTORY.read_text())
+    (tmp_path / "docs" / "database").mkdir(parents=True)
+    page = tmp_path / "docs" / "database" / "12-profiles.md"
+    page.write_text("# profiles\n")
+    variables = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / summary)}
+    result = audit(UNREACHABLE, "--inventory", str(inventory), "--github", env=variables)
+    assert result.returncode == 2, result.stderr  # an audit that had started would exit 3
+    assert f"GITHUB_STEP_SUMMARY {tmp_path / summary} is" in result.stderr
+    assert inventory.read_text() == INVENTORY.read_text() and page.read_text() == "# profiles\n"
+
+
+def test_a_job_summary_fifo_nobody_reads_is_an_error_not_a_wait(ourvidz_db: str, tmp_path: Path) -> None:
+    fifo = tmp_path / "summary"
+    os.mkfifo(fifo)
+    result = audit(
+        ourvidz_db, "--github", "--json", str(tmp_path / "audit.json"), env={"GITHUB_STEP_SUMMARY": str(fifo)}
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"to {fifo}: it is a FIFO that no process reads." in result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and (tmp_path / "audit.json").exists()
+
+
 # --- temporary files of a killed run ------------------------------------------------------------
 
 

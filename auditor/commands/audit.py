@@ -237,7 +237,7 @@ def audit(
                 raise UsageError(f"--all-envs: the inventory {loaded.path} declares no environments.")
             _check_several(names, paths, output_format, db_url, all_envs=all_envs)
             run_names = names or [label]
-            _check_outputs(paths, run_names, loaded)
+            _check_outputs(paths, run_names, loaded, github=github)
             fail_on = fail_on or FailOn(loaded.fail_on or FailOn.error)  # the option or its variable, then the file
             detail = "quiet" if quiet else "verbose" if verbose else "normal"
             outputs = _Outputs(paths, output_format, fail_on.value, report_url, github, detail)
@@ -358,8 +358,9 @@ def _target(path: Path, environment: str) -> str:
     return str(path).replace(ENV_PLACEHOLDER, environment)
 
 
-def _check_outputs(paths: dict[str, Path | None], names: list[str], inventory: Inventory) -> None:
-    """Check every report path of every environment before the audit starts (reports.check_outputs)."""
+def _check_outputs(paths: dict[str, Path | None], names: list[str], inventory: Inventory, *, github: bool) -> None:
+    """Check every report path of every environment, and the job summary of --github, before the
+    audit starts (reports.check_outputs)."""
     from auditor.docs.scan import docs_path
     from auditor.reports import STDOUT, Target, check_outputs
 
@@ -368,6 +369,11 @@ def _check_outputs(paths: dict[str, Path | None], names: list[str], inventory: I
     ]
     if paths["output"] is None:  # the report is printed
         targets.append(Target("stdout", STDOUT))
+    if github:
+        from auditor.github import summary_target
+
+        if summary := summary_target():
+            targets.append(summary)
     folder = docs_path(inventory)
     check_outputs(
         targets,
