@@ -390,7 +390,7 @@ def test_writing_the_inventory_document_into_a_folder_says_what_failed(tmp_path:
     (tmp_path / "out").mkdir()
     result = run_auditor("docs", "inventory", "-i", "inventory.yaml", "-o", "out", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == "error: Cannot write the inventory document to out: Is a directory.\n"
+    assert result.stderr == "error: Cannot write the inventory document to out: it is a folder.\n"  # as audit says it
 
 
 def test_scaffold_prints_paths_as_the_working_directory_reaches_them(tmp_path: Path) -> None:

@@ -222,7 +222,29 @@ def test_several_environments_are_checked_together(tmp_path: Path) -> None:
     assert (tmp_path / "staging.json").read_text() == "kept"
 
 
-# --- the job summary of --github is checked as report paths are ------------------------------------
+# --- what other commands write, and the job summary, are checked as report paths ------------------
+
+
+@pytest.mark.parametrize("command", [["docs", "inventory"], ["schema"]])
+@pytest.mark.parametrize("target", ["inventory.yaml", "link", "docs/database/12-profiles.md", "disk"])
+def test_docs_inventory_and_schema_outputs_are_checked(tmp_path: Path, command: list[str], target: str) -> None:
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(INVENTORY.read_text())
+    (tmp_path / "link").symlink_to(inventory)
+    (tmp_path / "docs" / "database").mkdir(parents=True)
+    page = tmp_path / "docs" / "database" / "12-profiles.md"
+    page.write_text("# profiles\n")
+    os.mknod(tmp_path / "disk", stat.S_IFBLK | 0o600, DISK)
+    result = run_auditor(*command, "-o", target, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    expected = {
+        "inventory.yaml": "--output inventory.yaml is the inventory: the",
+        "link": "--output link is the inventory: the",
+        "disk": "to disk: it is a block device.",
+    }.get(target, "is inside the docs folder docs/database")
+    assert expected in result.stderr
+    assert inventory.read_text() == INVENTORY.read_text() and page.read_text() == "# profiles\n"
+    assert (tmp_path / "link").is_symlink() and stat.S_ISBLK(os.stat(tmp_path / "disk").st_mode)
 
 
 @pytest.mark.parametrize("summary", ["inventory.yaml", "docs/database/12-profiles.md"])

@@ -138,20 +138,28 @@ def inventory_document(
     """
     from auditor.docs.compare import docs_status
     from auditor.docs.inventory_doc import render_inventory_doc
+    from auditor.docs.scan import docs_path, inventory_document_path
     from auditor.docs.source import load_docs_inputs
     from auditor.docs.text import check_file, write_output
+    from auditor.reports import Target, check_outputs
 
     try:
         inputs = load_docs_inputs(inventory, env, db_url=db_url)
         text = render_inventory_doc(
             inputs.inventory, docs_status(inputs.inventory, inputs.docs, inputs.catalog), inputs.catalog
         )
-        target = output if output is not None else Path(inputs.inventory.path).parent / "docs" / "INVENTORY.md"
+        target = output if output is not None else inventory_document_path(inputs.inventory.path)
         if check:
             options = ["-i", str(inventory)] if str(inventory) != str(DEFAULT_INVENTORY) else []
             options += [*(["--env", env] if env else []), *(["--db-url", "URL"] if db_url else [])]
             options += ["-o", str(output)] if output is not None else []
             raise typer.Exit(check_file(target, text, shlex.join(["auditor", "docs", "inventory", *options])))
+        if output is not None:  # as a report path: not the inventory, not in the docs folder, writable
+            check_outputs(
+                [Target("output", str(output), "the inventory document")],
+                inputs={"the inventory": Path(inputs.inventory.path)},
+                folders={"the docs folder": docs_path(inputs.inventory)},
+            )
         write_output(target, text)
     except AuditorError as error:
         raise fail(error) from None

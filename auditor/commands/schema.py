@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.commands.options import epilog, fail
+from auditor.commands.options import DEFAULT_INVENTORY, epilog, fail
 from auditor.errors import AuditorError
 
 EPILOG = epilog(
@@ -38,17 +39,37 @@ def schema(
 
     Editors that read a `# yaml-language-server: $schema=...` line (VS Code's YAML extension and
     others) then complete and check inventory.yaml as you type; `auditor snapshot` writes that
-    line, and this schema beside a new inventory.
+    line, and this schema beside a new inventory. --output is checked as a report path is: it
+    may not name the inventory (AUDITOR_INVENTORY or inventory.yaml), docs/INVENTORY.md beside it,
+    or a file in its docs folder.
     """
     from auditor.inventory_schema import schema_text
     from auditor.render.json import report_schema_text
-    from auditor.reports import write_atomically
+    from auditor.reports import Target, check_outputs, write_output
 
     text = schema_text() if document is Document.inventory else report_schema_text()
     if output is None:
         sys.stdout.write(text)
         return
     try:
-        write_atomically(output, text, what="the schema")
+        check_outputs([Target("output", str(output), "the schema")], **_spared())
+        write_output(output, text, what="the schema")
     except AuditorError as error:
         raise fail(error) from None
+
+
+def _spared() -> dict[str, dict[str, Path]]:
+    """What the schema must not overwrite, as for report paths: the inventory (AUDITOR_INVENTORY
+    or inventory.yaml), the inventory document beside it and, when it loads, its docs folder."""
+    from auditor.docs.scan import docs_path, inventory_document_path
+    from auditor.inventory import load_inventory
+
+    inventory = Path(os.environ.get("AUDITOR_INVENTORY") or DEFAULT_INVENTORY)
+    try:
+        folder = docs_path(load_inventory(inventory))
+    except AuditorError:  # none yet, or one being written: its file and document are spared all the same
+        folder = None
+    return {
+        "inputs": {"the inventory": inventory, "the inventory document": inventory_document_path(inventory)},
+        "folders": {"the docs folder": folder} if folder else {},
+    }

@@ -26,6 +26,12 @@ def docs_path(inventory: Inventory) -> Path | None:
     return Path(inventory.path).parent / inventory.docs_folder
 
 
+def inventory_document_path(inventory_path: str | Path) -> Path:
+    """Where `auditor docs inventory` writes the inventory document by default: docs/INVENTORY.md
+    beside the inventory."""
+    return Path(inventory_path).parent / "docs" / "INVENTORY.md"
+
+
 def declared_objects(inventory: Inventory) -> list[tuple[ObjectRef, Any]]:
     """Every declared object of every inventoried kind (tables, views..., buckets) with its spec,
     in the order of the kinds, then of the inventory."""
