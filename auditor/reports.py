@@ -236,9 +236,9 @@ def check_outputs(targets: list[Target], *, inputs: dict[str, Path], folders: di
     """Raise UsageError, before any work is done, when an output cannot or must not be written.
 
     Two outputs may not name the same file (symlinks followed; '-' and /dev/stdout are one); no
-    output may name one of `inputs` ({"the inventory": path}) or lie inside one of `folders`
-    ({"the docs folder": path}); and each must be writable: its folder, or the nearest existing
-    one above it, a writable folder, and no block device or socket.
+    output may name one of `inputs` ({"the inventory": path}, whether it exists yet or not) or lie
+    inside one of `folders` ({"the docs folder": path}); and each must be writable: its folder, or
+    the nearest existing one above it, a writable folder, and no block device or socket.
     """
     seen: dict[object, Target] = {}
     for target in targets:
@@ -264,7 +264,7 @@ def _check_output(
         raise UsageError(f"{same}: each report needs a file of its own.")
     seen[identity] = target
     for what, path in inputs.items():
-        if path.exists() and identity == _identity(str(path)):
+        if identity == _identity(str(path)):
             raise UsageError(f"{_option(target)} {target.path} is {what}: {_writer(target)} must not overwrite it.")
     resolved = Path(os.path.realpath(target.path))
     for what, folder in folders.items():

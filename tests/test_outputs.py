@@ -140,6 +140,9 @@ def test_dash_and_this_process_s_stdout_are_written_through(ourvidz_db: str, tmp
         ("file", ["--json", "{d}/file/r.json"], "Cannot write the json report to {d}/file/r.json: a folder on"),
         (None, ["-o", "{d}"], "Cannot write the report to {d}: it is a folder"),
         ("disk", ["--json", "{d}/disk"], "Cannot write the json report to {d}/disk: it is a block device"),
+        ("document", ["--markdown", "{d}/docs/INVENTORY.md"], "is the inventory document: a report must not"),
+        (None, ["--baseline", "{d}/r.json", "--json", "{d}/r.json"], "--json {d}/r.json is the baseline: a report"),
+        (None, ["--baseline", "{d}/r.json", "--markdown", "{d}/r.json"], "{d}/r.json is the baseline"),
     ],
 )
 def test_a_bad_output_path_is_refused_before_the_audit(
@@ -159,6 +162,9 @@ def test_a_bad_output_path_is_refused_before_the_audit(
         (tmp_path / "file").write_text("")
     elif make == "disk":
         os.mknod(tmp_path / "disk", stat.S_IFBLK | 0o600, DISK)
+    elif make == "document":
+        (tmp_path / "docs").mkdir()
+        (tmp_path / "docs" / "INVENTORY.md").write_text("# Inventory\n")
 
     def filled(text: str) -> str:
         return text.format(d=tmp_path, inventory=inventory)
@@ -168,7 +174,10 @@ def test_a_bad_output_path_is_refused_before_the_audit(
     assert filled(message) in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "r.json").read_text() == "last night"
     assert inventory.read_text() == INVENTORY.read_text()
-    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".md", ".sarif")) and p.name != "12-profiles.md"]
+    made = ("12-profiles.md", "INVENTORY.md")
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".md", ".sarif")) and p.name not in made]
+    if make == "document":
+        assert (tmp_path / "docs" / "INVENTORY.md").read_text() == "# Inventory\n"
     if make == "disk":
         assert stat.S_ISBLK(os.stat(tmp_path / "disk").st_mode)
 

@@ -237,7 +237,7 @@ def audit(
                 raise UsageError(f"--all-envs: the inventory {loaded.path} declares no environments.")
             _check_several(names, paths, output_format, db_url, all_envs=all_envs)
             run_names = names or [label]
-            _check_outputs(paths, run_names, loaded, github=github)
+            _check_outputs(paths, run_names, loaded, baseline=baseline, github=github)
             fail_on = fail_on or FailOn(loaded.fail_on or FailOn.error)  # the option or its variable, then the file
             detail = "quiet" if quiet else "verbose" if verbose else "normal"
             outputs = _Outputs(paths, output_format, fail_on.value, report_url, github, detail)
@@ -358,10 +358,13 @@ def _target(path: Path, environment: str) -> str:
     return str(path).replace(ENV_PLACEHOLDER, environment)
 
 
-def _check_outputs(paths: dict[str, Path | None], names: list[str], inventory: Inventory, *, github: bool) -> None:
+def _check_outputs(
+    paths: dict[str, Path | None], names: list[str], inventory: Inventory, *, baseline: Path | None, github: bool
+) -> None:
     """Check every report path of every environment, and the job summary of --github, before the
-    audit starts (reports.check_outputs)."""
-    from auditor.docs.scan import docs_path
+    audit starts (reports.check_outputs): none may overwrite the inventory, the inventory document
+    or a baseline, nor write inside the docs folder."""
+    from auditor.docs.scan import docs_path, inventory_document_path
     from auditor.reports import STDOUT, Target, check_outputs
 
     targets = [
@@ -374,12 +377,12 @@ def _check_outputs(paths: dict[str, Path | None], names: list[str], inventory: I
 
         if summary := summary_target():
             targets.append(summary)
+    inputs = {"the inventory": Path(inventory.path), "the inventory document": inventory_document_path(inventory.path)}
+    if baseline is not None:
+        several = len(names) > 1
+        inputs |= {f"the baseline of {n}" if several else "the baseline": Path(_target(baseline, n)) for n in names}
     folder = docs_path(inventory)
-    check_outputs(
-        targets,
-        inputs={"the inventory": Path(inventory.path)},
-        folders={"the docs folder": folder} if folder else {},
-    )
+    check_outputs(targets, inputs=inputs, folders={"the docs folder": folder} if folder else {})
 
 
 def _emit_all(reports: list[Report], outputs: _Outputs) -> list[AuditorError]:
