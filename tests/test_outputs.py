@@ -198,6 +198,7 @@ def test_a_socket_is_said_to_be_one(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         ["audit", "--db-url", UNREACHABLE, "--connect-retries", "0", "--json"],
         ["audit", "--db-url", UNREACHABLE, "--connect-retries", "0", "-o"],
         ["snapshot", "--env", "local", "--db-url", UNREACHABLE, "-o"],
+        ["snapshot", "--env", "local", "--db-url", UNREACHABLE, "--dry-run", "-o"],  # writes nothing, still refused
         ["docs", "inventory", "-o"],
         ["schema", "-o"],
     ],

@@ -12,6 +12,7 @@ Each returns an Outcome with the new text and its unified diff; writing is the c
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,10 +123,16 @@ def create_inventory(
     """A complete inventory of the database, whose URL is `db_url`, AUDITOR_DATABASE_URL or the
     variable the new file will name (e.g. OURVIDZ_PROD_DATABASE_URL)."""
     path = Path(path)
-    if path.is_dir():
+    try:  # a name the system refuses (too long, a symlink loop) is refused here, --dry-run included
+        path.resolve()
+        is_folder, exists = path.is_dir(), path.exists()
+    except (OSError, RuntimeError) as error:  # RuntimeError: resolve() met a symlink loop
+        why = error.strerror if isinstance(error, OSError) else os.strerror(errno.ELOOP)
+        raise UsageError(f"Cannot write the inventory to {path}: {why}.") from None
+    if is_folder:
         raise UsageError(f"{path} is a folder: give the path of the inventory file to write with --output.")
     old = ""
-    if path.exists() and str(path) != "-":
+    if exists and str(path) != "-":
         if overwrite:
             old = _current_text(path)
         else:
