@@ -4,7 +4,8 @@ A block is a paragraph, a list (items with their sub-items), a table or a code f
 heading it sits under and whether it lies inside a generated section (between the auditor's
 marker comments). Inline markup is removed from the text (`**a**` reads `a`, `created\\_at`
 reads `created_at`, a link reads as its text); code spans keep their backticks, so a reader can
-tell a name written as code. HTML (comments included) is invisible, as on the rendered page.
+tell a name written as code. HTML is invisible, as on the rendered page, but for a `<table>`,
+which is read as a table (its cells' text, each row with its line).
 
 Lines are numbered from 1, as an editor shows them. Nothing here knows what a page is about:
 auditor.docs.reading decides that from these blocks.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 _GENERATED_START = re.compile(r"<!--\s*auditor:generated:start\s+(\S+)\s+(.+?)\s*-->")
@@ -140,6 +142,9 @@ class _Builder:
                 self.index += 1
             elif token.type == "html_block":
                 self.html(token.content)
+                rows = _html_table(token.content, token.map[0] + 1)
+                if rows:
+                    self.add(Block("table", token.map[0] + 1, **self.where(), rows=rows))
                 self.index += 1
             else:  # blockquote_open/close, hr...: their content is read as it comes
                 self.index += 1
@@ -209,6 +214,42 @@ class _Builder:
             self.index += 1
         self.index += 1
         return tuple(rows)
+
+
+class _HtmlTable(HTMLParser):
+    """The rows of an HTML table, one Line per cell (th or td) with its text."""
+
+    def __init__(self, first: int):
+        super().__init__(convert_charrefs=True)
+        self.first, self.rows, self.row, self.cell = first, [], None, None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "tr":
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = [self.first + self.getpos()[0] - 1, ""]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(Line(self.cell[0], " ".join(self.cell[1].split())))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.rows.append(tuple(self.row))
+            self.row = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell[1] += data
+
+
+def _html_table(html: str, first: int) -> tuple[tuple[Line, ...], ...]:
+    """The rows of the first HTML table in a block, the header row first; () when it holds none."""
+    if "<table" not in html.lower():
+        return ()
+    parser = _HtmlTable(first)
+    parser.feed(html)
+    parser.close()
+    return tuple(row for row in parser.rows if row)
 
 
 def _lines(inline, first: int) -> tuple[Line, ...]:

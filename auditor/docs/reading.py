@@ -6,6 +6,8 @@ Columns are read only where a page documents columns:
   `- a/b (type)` and `- a, b (type)` are two; sub-items are never columns);
 - a list directly under the heading that names the object (its page title), when every item
   shows a type;
+- one heading per column under a columns heading (`### created_at`), when every heading right
+  under it names a column (what sits under each is about that column, never columns);
 - a markdown table with a header cell Column, Column name, Field or Attribute, in any position
   (or Name, in a columns section or beside a Type header), one column per row;
 - a CREATE TABLE for the object in a code fence (auditor.docs.sql).
@@ -53,6 +55,7 @@ _SUBSET = re.compile(r"\b(key|main|important|notable|selected|some|common|highli
 _NAME = r"`[^`]+`|\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*"
 _NAMES = re.compile(rf"^\s*({_NAME})((?:\s*(?:/|,|&|\band\b)\s*(?:{_NAME}))*)")
 _NAME_SPLIT = re.compile(rf"{_NAME}")
+_HEADING_NAME = re.compile(rf"\s*({_NAME})\s*(?:\([^()]*\)|[:\-–—]\s*`?[\w\[\]() ,]+`?)?\s*")
 _SEPARATOR = re.compile(r"^\s*(?::|-|–|—|->|→)\s+(.*)$|^\s*:\s*(.*)$")
 _PARTIAL_ITEM = re.compile(r"^(\.\.\.|…)|^etc\.?$|\band (?:many )?more\b|\bother columns\b|\.\.\.$|…$", re.I)
 _TYPES = frozenset(
@@ -187,6 +190,7 @@ class _Reader:
         self.own_names = own
         self.statements: list[Statement] = []
         self.skipped: list[Skip] = []
+        self.per_column: set[int] = set()  # headings that each name one column (column_headings)
         first = page.headings[0] if page.headings else None
         top = min((h.level for h in page.headings), default=0)
         # the page title: a first heading no other heading outranks is about the page's object
@@ -197,6 +201,8 @@ class _Reader:
         for index, heading in enumerate(self.page.headings):
             if columned and self.owns(index) and self.context(index) != "other":
                 self.count(Line(heading.line, heading.text), f'the heading "{heading.text}"')
+            if columned and self.owns(index) and _heading_kind(heading.text) == "columns":
+                self.column_headings(index)
         for block in self.page.blocks:
             if block.kind == "fence":
                 if columned:
@@ -247,7 +253,23 @@ class _Reader:
 
     # --- columns ---------------------------------------------------------------------------
 
+    def column_headings(self, index: int) -> None:
+        """One heading per column under a columns heading (`### created_at`, `### status (text)`):
+        read when every heading right under it names one column."""
+        below = [(i, h) for i, h in enumerate(self.page.headings) if h.parent == index]
+        names = [_HEADING_NAME.fullmatch(h.text) for _, h in below]
+        if not below or not all(names):
+            return
+        heading = self.page.headings[index]
+        found = tuple((_unquote(match.group(1)), h.line) for match, (_, h) in zip(names, below, strict=True))
+        where = f'the headings under "{heading.text}" (line {heading.line})'
+        complete = not _subset(self.page.path(index))
+        self.statements.append(Statement("columns", found, below[0][1].line, where, complete))
+        self.per_column |= {i for i, _ in below}
+
     def columns(self, block: Block) -> None:
+        if block.section in self.per_column:  # what a column's own heading says of it: not columns
+            return
         context = self.context(block.section)
         for line in block.lines:
             if context != "other":

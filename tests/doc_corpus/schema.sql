@@ -282,6 +282,23 @@ create table public.login_attempts (
   attempted_at timestamptz not null default now()
 );
 
+create table public.shoots (
+  id uuid primary key,
+  title text not null,
+  starts_at timestamptz not null,
+  location text,
+  owner_id uuid not null
+);
+
+create table public.support_tickets (
+  id bigint generated always as identity primary key,
+  account_id uuid,
+  subject text not null,
+  status text not null default 'open',
+  assigned_to uuid,
+  created_at timestamptz not null default now()
+);
+
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values
   ('originals', 'originals', false, 52428800, array['image/heic', 'image/jpeg', 'image/png']),
   ('thumbnails', 'thumbnails', true, 5242880, array['image/webp']),
