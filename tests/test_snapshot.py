@@ -347,7 +347,7 @@ def test_an_entry_written_as_an_alias_is_left_for_a_person(ourvidz_db: str, tmp_
     assert path.read_text().startswith(
         "version: 1\nproject: OurVidz\ntables:\n  profiles: &prof {columns: 7}\n  user_roles: *prof\n"
     )
-    assert "  left for a person (see auditor audit): column-count: user_roles\n" in updated.stderr
+    assert "  left for a person (see auditor audit):\n    column-count: user_roles\n" in updated.stderr
 
 
 def test_inserts_at_one_place_keep_each_line_with_its_entry(ourvidz_db: str, tmp_path: Path) -> None:

@@ -272,11 +272,14 @@ def _finish(outcome: Outcome, *, dry_run: bool, stdout: bool) -> None:
     left: dict[tuple[bool, str], list[str]] = {}
     for finding in outcome.left:
         left.setdefault(("security" in finding.tags, finding.rule), []).append(finding.name)
-    for (security, rule), names in sorted(left.items(), key=lambda item: not item[0][0]):
-        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-        why = (
-            "security: a refresh never accepts it; see auditor audit, then auditor accept"
-            if security
-            else ("left for a person (see auditor audit)")
-        )
-        say(f"  {why}: {rule}: {', '.join(names[:5])}{more}")
+    headings = {
+        True: "left for auditor accept (security: a refresh never accepts it; see auditor audit):",
+        False: "left for a person (see auditor audit):",
+    }
+    for security in (True, False):
+        groups = [(rule, names) for (tagged, rule), names in sorted(left.items()) if tagged is security]
+        if groups:
+            say(f"  {headings[security]}")
+        for rule, names in groups:
+            more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+            say(f"    {rule}: {', '.join(names[:5])}{more}")
