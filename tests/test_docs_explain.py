@@ -73,11 +73,20 @@ def test_explain_offline_and_the_pages_that_are_not_about_an_object() -> None:
     assert meta.stdout.splitlines()[1] == "About: no object (00 is in a range no group uses: a meta page)"
 
 
+def test_explain_a_page_named_without_md(corpus_url: str) -> None:
+    assert docs("status", "--explain", "10-jobs").stdout == docs("status", "--explain", "10-jobs.md").stdout
+
+
 @pytest.mark.parametrize(
     ("page", "message"),
     [
         ("99-nothing.md", "The docs folder pages has no page 99-nothing.md (pages: 00-overview.md, 10-jobs.md,"),
         ("../schema.sql", "../schema.sql is not in the docs folder pages."),
+        (
+            "10-job.md",
+            "The docs folder pages has no page 10-job.md (pages: 00-overview.md, 10-jobs.md, 11-accounts.md, "
+            "12-albums.md, 13-assets.md ...). Did you mean '10-jobs.md'?",
+        ),
     ],
 )
 def test_explain_an_unknown_page_is_a_usage_error(page: str, message: str) -> None:

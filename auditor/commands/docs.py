@@ -95,14 +95,21 @@ def _page_name(argument: str, inputs) -> str:
     """The page's file name: `argument` is a file name, or a path to a page of the docs folder."""
     from auditor.docs.source import docs_folder
     from auditor.errors import UsageError
+    from auditor.wording import did_you_mean
 
     path = Path(argument)
     folder = docs_folder(inputs)
     if path.parent != Path() and path.parent.resolve() != folder.resolve():
         raise UsageError(f"{argument} is not in the docs folder {inputs.docs.folder}.")
+    if inputs.docs.file(path.name) is None and inputs.docs.file(f"{path.name}.md") is not None:
+        return f"{path.name}.md"  # 12-profiles for 12-profiles.md
     if inputs.docs.file(path.name) is None:
-        pages = ", ".join(f.name for f in inputs.docs.files[:5]) + (" ..." if len(inputs.docs.files) > 5 else "")
-        raise UsageError(f"The docs folder {inputs.docs.folder} has no page {path.name} (pages: {pages or 'none'}).")
+        names = [f.name for f in inputs.docs.files]
+        pages = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+        raise UsageError(
+            f"The docs folder {inputs.docs.folder} has no page {path.name} (pages: {pages or 'none'})."
+            f"{did_you_mean(path.name, names)}"
+        )
     return path.name
 
 
