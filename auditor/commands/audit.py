@@ -418,9 +418,10 @@ def _emit(report: Report, outputs: _Outputs, *, show: bool) -> list[AuditorError
             errors.append(error)
             say(f"error: {error}")
         else:
-            if option == "output" and path != STDOUT:
+            if option == "output" and path != STDOUT and outputs.detail != "quiet":
                 say(f"Report written to {path}")
-    if report.failure is not None:
+    on_screen = paths["output"] is None and show and fmt is OutputFormat.terminal and sys.stdout.isatty()
+    if report.failure is not None and not on_screen:  # a report printed to the terminal says it already
         say(f"error: {report.failure.message}")
     if paths["output"] is None and show and fmt is OutputFormat.terminal:
         from auditor.consoles import console

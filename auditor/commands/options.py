@@ -29,7 +29,9 @@ InventoryOption = Annotated[
 
 DEFAULT_INVENTORY = Path("inventory.yaml")
 
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress; the report as short as it goes.")]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress, and only the verdicts and counts where a report is printed.")
+]
 
 
 def complete_environment(context: typer.Context, incomplete: str) -> list[str]:

@@ -52,7 +52,7 @@ EnvOption = Annotated[
     typer.Option(
         "--env",
         "-e",
-        help="Environment name (written into, or read from, the inventory).",
+        help="Environment name: written into the new inventory (snapshot), read from it (update, accept).",
         autocompletion=complete_environment,
     ),
 ]
