@@ -253,7 +253,12 @@ def test_statement_timeout_and_lock_timeout(ourvidz_db: str, tmp_path: Path) -> 
 
 
 def test_bad_statement_timeout_is_a_usage_error(ourvidz_db: str, tmp_path: Path) -> None:
-    result, report, _markdown = audit(ourvidz_db, tmp_path, "--statement-timeout", "soon")
+    """Refused before the audit, as other option values are; one that only the server can refuse
+    (out of its range) ends the audit with its reports marked failed."""
+    for value, said in (("soon", "is not a duration"), ("0", "PostgreSQL reads as no timeout"), ("1 us", "under")):
+        result, _report, _markdown = audit(ourvidz_db, tmp_path, "--statement-timeout", value)
+        assert result.returncode == 2 and said in result.stderr, result.stderr
+    result, report, _markdown = audit(ourvidz_db, tmp_path, "--statement-timeout", "99999999999999d")
     assert result.returncode == 2, result.stderr
     assert "give a PostgreSQL interval" in result.stderr and report["status"] == "failed"
 

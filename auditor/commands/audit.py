@@ -22,6 +22,7 @@ from auditor.commands.options import (
     epilog,
     fail,
     finite,
+    positive_interval,
     say,
     stop_on_signals,
 )
@@ -138,7 +139,12 @@ def audit(
         CatalogSource, typer.Option("--catalog", help="Where tables and columns are read from.")
     ] = CatalogSource.pg_catalog,
     statement_timeout: Annotated[
-        str, typer.Option("--statement-timeout", help="Timeout of each catalog query (PostgreSQL interval).")
+        str,
+        typer.Option(
+            "--statement-timeout",
+            callback=positive_interval,
+            help="Timeout of each catalog query: a PostgreSQL interval such as 30s, 500ms or 2min.",
+        ),
     ] = "30s",
     connect_timeout: Annotated[
         int,

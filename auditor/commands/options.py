@@ -129,3 +129,21 @@ def stop_on_signals() -> None:
     for number in STOP_SIGNALS:
         if signal.getsignal(number) is not signal.SIG_IGN:  # nohup: a hang-up stays ignored
             signal.signal(number, stop)
+
+
+_INTERVAL = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*", re.IGNORECASE)
+_MILLISECONDS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def positive_interval(value: str) -> str:
+    """A timeout as PostgreSQL reads it (a number and a unit; no unit: milliseconds), refused when
+    it is under a millisecond: PostgreSQL reads 0 (and what rounds to it) as no timeout at all."""
+    match = _INTERVAL.fullmatch(value)
+    if match is None:
+        raise typer.BadParameter(f"{value!r} is not a duration: give a number and a unit, such as 30s, 500ms or 2min.")
+    milliseconds = float(match.group(1)) * _MILLISECONDS[(match.group(2) or "ms").lower()]
+    if milliseconds < 1:
+        raise typer.BadParameter(
+            f"{value!r} is under a millisecond, which PostgreSQL reads as no timeout: give at least 1ms (e.g. 30s)."
+        )
+    return value
