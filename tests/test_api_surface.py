@@ -490,3 +490,16 @@ def test_a_partition_without_row_level_security_under_a_parent_with_it_is_expose
     assert (
         "partition of partitioned_events, which has row level security on" in exposed["partitioned_events_2025"].message
     )
+
+
+def test_policies_ignored_are_found_outside_the_exposed_schemas_too(ourvidz_db: str, tmp_path: Path) -> None:
+    """Policies on a table whose row level security is off apply to nothing, exposed or not (0007)."""
+    inventory = snapshot(ourvidz_db, tmp_path)
+    inventory.write_text(inventory.read_text().replace("schemas: [public]\n", "schemas: [public, private]\n", 1))
+    pg.execute(
+        ourvidz_db,
+        "create schema private; create table private.jobs (id int);"
+        'create policy "Workers read jobs" on private.jobs for select to public using (true);',
+    )
+    expected = {("table-undeclared", "private.jobs"), ("rls-policies-ignored", "private.jobs")}
+    assert found(ourvidz_db, inventory) == expected

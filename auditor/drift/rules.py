@@ -110,7 +110,8 @@ RULES = {
             "table",
             "Policies do nothing while row level security is off: enable it on the table.",
             SECURITY,
-            catches="A table with policies whose row level security is off, so none of them applies.",
+            catches="A table with policies whose row level security is off, so none of them applies (in any "
+            "audited schema).",
             why="The policies look like protection in the dashboard and in review, but PostgreSQL applies none of "
             "them while row level security is off: every role with a grant on the table reads and writes every "
             "row.",

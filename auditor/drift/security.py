@@ -38,6 +38,8 @@ def compare_tables(inventory: Inventory, catalog: Catalog) -> list[Outcome]:
             continue
         spec = declared.get((table.schema, table.name))
         checked = spec.rls is not None if spec else table.schema in inventory.exposed_schemas
+        # policies on a table whose row level security is off are a mistake in any schema (splinter's 0007)
+        checked = checked or (not security.rls_enabled and bool(security.policies))
         if checked:
             name = display_name(table.schema, table.name, default_schema)
             found = _table_security(name, spec, security)
