@@ -145,15 +145,44 @@ def test_retries_are_bounded(proxy: FaultProxy, ourvidz_db: str, tmp_path: Path)
     assert proxy.connections == 1
 
 
-def test_host_that_does_not_answer_times_out(proxy: FaultProxy, ourvidz_db: str, tmp_path: Path) -> None:
+def test_a_proxy_that_takes_connections_and_never_answers_times_out(
+    proxy: FaultProxy, ourvidz_db: str, tmp_path: Path
+) -> None:
     proxy.delay = 30
     started = time.monotonic()
     run = audit(proxy.url(dbname_of(ourvidz_db), password=PASSWORD), tmp_path, "--connect-timeout", "2")
     assert time.monotonic() - started < 15  # 3 attempts of 2 s, 0.1 s and 0.2 s apart, and Python's start
     assert_fault(
-        run, f"127.0.0.1:{proxy.port}", "no answer within 2 s", "Gave up after 3 attempts.", "firewall", "IPv6"
+        run,
+        f"127.0.0.1:{proxy.port}",
+        "no answer within 2 s",
+        "Gave up after 3 attempts.",
+        "accepts connections but did not finish starting the session",
+        "a pooler waiting for a free server connection",
     )
-    assert proxy.connections == 3
+    assert proxy.connections == 4  # the 3 attempts, then one connection to see whether it takes them
+
+
+def test_host_that_does_not_answer_times_out(tmp_path: Path) -> None:
+    """A listener whose accept queue is full drops the connection's SYN, as a firewall does."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        for filler in fillers:
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+        try:
+            time.sleep(0.2)
+            run = audit(
+                f"postgresql://postgres:{ENCODED}@127.0.0.1:{port}/postgres", tmp_path, "--connect-timeout", "2"
+            )
+        finally:
+            for filler in fillers:
+                filler.close()
+    assert_fault(run, f"127.0.0.1:{port}", "no answer within 2 s", "Gave up after 3 attempts.", "firewall", "IPv6")
 
 
 def test_a_slow_network_is_not_a_fault(proxy: FaultProxy, ourvidz_db: str, tmp_path: Path) -> None:
@@ -382,8 +411,13 @@ def test_a_server_that_cannot_finish_connecting_is_ended_by_the_deadline(
             "5",
         )
     assert_fault(
-        run, f"127.0.0.1:{proxy.port}", "no answer within 2 s", "another would have gone past the audit's deadline"
+        run,
+        f"127.0.0.1:{proxy.port}",
+        "no answer within 2 s",
+        "another would have gone past the audit's deadline",
+        "accepts connections but did not finish starting the session",  # not the network's fault: said so
     )
+    assert "firewall" not in run[0].stderr
     assert elapsed < DEADLINE + MARGIN, elapsed
 
 

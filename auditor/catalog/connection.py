@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import socket
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -237,10 +238,32 @@ def _connect_failure(
             f"The connection settings of {_where(url, environment)} are not valid: {reason}. Likely fix: {fix}."
         )
     within = f" within {max(timeout, 2)} s" if fault.kind == "no answer" else ""  # psycopg waits 2 s at the least
+    if fault.kind == "no answer" and _accepts_connections(url):
+        fault = faults.STARTED_NOT_FINISHED
     return SourceUnavailable(
         f"Cannot connect to the database of {_where(url, environment)}: {fault.kind}{within} ({reason}). "
         f"{attempts} Likely fix: {_sentence(fault.hint)}"
     )
+
+
+def _accepts_connections(url: str) -> bool:
+    """Whether the server takes a new connection at once: then the time went in starting the
+    session (a lock on a catalog it reads, an overloaded server, a pooler waiting for a server),
+    not in a network that drops packets. One host only; a second's wait at most."""
+    target = urls.resolve_target(url)
+    host, port = target["hostaddr"] or target["host"] or "/var/run/postgresql", target["port"] or "5432"
+    if "," in host or "," in port or not port.isdigit():
+        return False
+    try:
+        if host.startswith("/"):
+            with socket.socket(socket.AF_UNIX) as unix:
+                unix.settimeout(1)
+                unix.connect(f"{host}/.s.PGSQL.{port}")
+        else:
+            socket.create_connection((host, int(port)), timeout=1).close()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _deadline_failure(expired: DeadlineExpired, url: str, environment: str, deadline: Deadline) -> SourceUnavailable:

@@ -192,6 +192,13 @@ _CONNECT_FAULTS: tuple[tuple[tuple[str, ...], Fault], ...] = (
 )
 
 UNKNOWN = Fault("connection failed", False, "check the URL and that the server is up")
+STARTED_NOT_FINISHED = Fault(  # "no answer", where the server did take the connection at once
+    "no answer",
+    True,
+    "the server accepts connections but did not finish starting the session in time: a lock held on a "
+    "catalog it reads at login (a migration running?), an overloaded server, or a pooler waiting for a free "
+    "server connection; see pg_stat_activity, retry later, or raise --connect-timeout",
+)
 
 
 def connect_fault(message: str) -> Fault:
