@@ -75,8 +75,11 @@ def _read(path: str | Path) -> PreviousReport:
         ) from None
     except RecursionError:
         raise UsageError(f"The baseline report {shown} nests its JSON too deeply to be a report. {_HOW}") from None
-    except ValueError as error:  # e.g. a number of more digits than Python converts
-        raise UsageError(f"The baseline report {shown} is not an auditor JSON report: {error}. {_HOW}") from None
+    except ValueError:  # a number of more digits than Python converts (4,300): none a report writes
+        raise UsageError(
+            f"The baseline report {shown} is not an auditor JSON report: it holds a number of thousands of "
+            f"digits. {_HOW}"
+        ) from None
     return _parse(document, shown)
 
 

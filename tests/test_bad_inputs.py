@@ -115,7 +115,7 @@ BASELINES = {
     "folder": "Cannot read the baseline report",
     "deep JSON": "nests its JSON too deeply",
     "deep objects": "nests its JSON too deeply",
-    "huge number": "is not an auditor JSON report: Exceeds the limit",
+    "huge number": "is not an auditor JSON report: it holds a number of thousands of digits",
     "too large": "is too large (68,157,440 bytes, over the 67,108,864",
     "not UTF-8": "is not UTF-8 text",
     "binary": "is not",
