@@ -169,6 +169,40 @@ def empty_db(server: str) -> Iterator[str]:
         yield url
 
 
+def run_on_a_terminal(
+    *args: str, env: dict[str, str] | None = None, stdout_too: bool = False
+) -> tuple[subprocess.CompletedProcess, str]:
+    """Run `auditor` with stderr (and with `stdout_too`, stdout) on a pseudo-terminal, as a person
+    sees it; (the process, with stdout captured unless it went to the terminal; what the terminal showed)."""
+    import pty
+
+    main, secondary = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_"))}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "auditor", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=secondary if stdout_too else subprocess.PIPE,
+            stderr=secondary,
+            env={**environment, **(env or {})},
+            cwd=REPO,
+            timeout=120,
+        )
+    finally:
+        os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # EIO: the other end is closed and everything was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    return result, shown.decode()
+
+
 def run_auditor(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
     """Run the real `auditor` command in a subprocess, as a user or a CI job would."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_"))}

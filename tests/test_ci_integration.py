@@ -26,7 +26,7 @@ from auditor.inventory import load_inventory
 from auditor.render.json import SCHEMA_ID
 from tests import pg
 from tests.action_runner import Job, job_for
-from tests.conftest import INVENTORY, REPO, run_auditor
+from tests.conftest import INVENTORY, REPO, run_auditor, run_on_a_terminal
 from tests.test_render import drifted
 from tests.test_workflows import NIGHTLY, PULL_REQUEST, load
 
@@ -451,33 +451,13 @@ def test_a_30_table_projects_clean_report_fits_on_one_screen(ourvidz_db: str, tm
 
 
 def test_errors_wrap_on_a_terminal_and_keep_one_line_in_a_pipe() -> None:
-    import pty
-
     args = ["audit", "--db-url", "postgresql://postgres.abcdefghijklmnopqrst:pw@127.0.0.1:1/postgres"]
     args += ["--connect-retries", "0"]
     piped = run_auditor(*args)
     assert piped.returncode == 3 and piped.stderr.count("\n") == 1 and len(piped.stderr) > 200  # one line
-    main, secondary = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_"))}
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "auditor", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=secondary, env={**environment, "COLUMNS": "80"}, cwd=REPO, timeout=120,
-        )  # fmt: skip
-    finally:
-        os.close(secondary)
-    on_terminal = b""
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # EIO: the other end is closed and everything was read
-            break
-        if not chunk:
-            break
-        on_terminal += chunk
-    os.close(main)
+    result, on_terminal = run_on_a_terminal(*args, env={"COLUMNS": "80"})
     assert result.returncode == 3
-    lines = on_terminal.decode().replace("\r\n", "\n").splitlines()
+    lines = on_terminal.replace("\r\n", "\n").splitlines()
     assert len(lines) > 3 and max(map(len, lines)) <= 80, lines
     assert all(line.startswith("  ") for line in lines[1:])  # continuation lines indented
     assert " ".join(line.strip() for line in lines) == piped.stderr.strip()  # broken at spaces only: nothing lost

@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from tests.conftest import INVENTORY, run_auditor
+from tests.conftest import INVENTORY, run_auditor, run_on_a_terminal
 
 UNREACHABLE = "postgresql://postgres@127.0.0.1:1/postgres"  # nothing listens on port 1
 
@@ -178,35 +178,10 @@ def test_env_and_all_envs_are_exclusive() -> None:
 def test_on_a_terminal_a_failed_environment_is_said_once(ourvidz_db: str) -> None:
     """Several environments print each report, the failed one's with its message: on a terminal the
     error line on stderr would say it a second time; in a pipe stderr keeps it (stdout may be a file)."""
-    import pty
-    import subprocess
-    import sys
-
-    from tests.conftest import REPO
-
     env = {"OURVIDZ_LOCAL_DATABASE_URL": ourvidz_db, "OURVIDZ_STAGING_DATABASE_URL": UNREACHABLE}
     args = ["audit", "--env", "local", "--env", "staging", "--connect-retries", "0"]
-    main, secondary = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AUDITOR_", "OURVIDZ_"))}
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "auditor", *args], stdin=subprocess.DEVNULL, stdout=secondary, stderr=secondary,
-            env={**environment, **env, "COLUMNS": "200"}, cwd=REPO, timeout=120,
-        )  # fmt: skip
-    finally:
-        os.close(secondary)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:  # EIO: the other end is closed and everything was read
-            break
-        if not chunk:
-            break
-        screen += chunk
-    os.close(main)
+    result, text = run_on_a_terminal(*args, env={**env, "COLUMNS": "200"}, stdout_too=True)
     assert result.returncode == 3
-    text = screen.decode()
     assert text.count("Cannot connect to the database of environment 'staging'") == 1, text
     piped = run_auditor(*args, env=env)
     assert "Cannot connect to the database of environment 'staging'" in piped.stderr
