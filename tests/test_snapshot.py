@@ -494,3 +494,14 @@ def test_policies_are_declared_by_default_only_while_a_person_can_read_them(
         "the tables' policies are not declared: over 25 tables they would double the file; --policies declares them"
     ]
     assert "    policies:\n" in new(policies=True).new  # asked for: declared whatever the size
+
+
+def test_a_schema_nothing_is_read_from_is_said(ourvidz_db: str, tmp_path: Path) -> None:
+    """A typo in --schema writes an inventory that checks nothing: the snapshot says so."""
+    result = run_auditor(
+        "snapshot", "--env", "local", "-o", str(tmp_path / "inv.yaml"), "--schema", "public", "--schema", "pubilc",
+        "--db-url", ourvidz_db,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "note: schema pubilc holds no table, view or function this role can see" in result.stderr
+    assert "schema public holds" not in result.stderr
