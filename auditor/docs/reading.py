@@ -8,6 +8,7 @@ Columns are read only where a page documents columns:
   shows a type;
 - one heading per column under a columns heading (`### created_at`), when every heading right
   under it names a column (what sits under each is about that column, never columns);
+- a definition list under a columns heading (`created_at` then `: timestamptz`), one column per term;
 - a markdown table with a header cell Column, Column name, Field or Attribute, in any position
   (or Name, in a columns section or beside a Type header), one column per row;
 - a CREATE TABLE for the object in a code fence (auditor.docs.sql).
@@ -191,6 +192,7 @@ class _Reader:
         self.statements: list[Statement] = []
         self.skipped: list[Skip] = []
         self.per_column: set[int] = set()  # headings that each name one column (column_headings)
+        self.definitions: set[int] = set()  # first lines of paragraphs read as definition lists
         first = page.headings[0] if page.headings else None
         top = min((h.level for h in page.headings), default=0)
         # the page title: a first heading no other heading outranks is about the page's object
@@ -203,6 +205,8 @@ class _Reader:
                 self.count(Line(heading.line, heading.text), f'the heading "{heading.text}"')
             if columned and self.owns(index) and _heading_kind(heading.text) == "columns":
                 self.column_headings(index)
+        if columned:
+            self.definition_lists()
         for block in self.page.blocks:
             if block.kind == "fence":
                 if columned:
@@ -248,7 +252,10 @@ class _Reader:
         return "neutral"
 
     def under(self, block: Block) -> str:
-        chain = self.page.path(block.section)
+        return self.under_section(block.section)
+
+    def under_section(self, section: int) -> str:
+        chain = self.page.path(section)
         return f'under "{chain[0].text}" (line {chain[0].line})' if chain else "before the first heading"
 
     # --- columns ---------------------------------------------------------------------------
@@ -267,8 +274,26 @@ class _Reader:
         self.statements.append(Statement("columns", found, below[0][1].line, where, complete))
         self.per_column |= {i for i, _ in below}
 
+    def definition_lists(self) -> None:
+        """A definition list under a columns heading (`created_at` then `: timestamptz, ...`, as
+        Pandoc and Markdown Extra write them): CommonMark reads each term and its definitions as a
+        paragraph, so the paragraphs of one section whose lines are all such pairs are one list."""
+        found: dict[int, list[tuple[str, int]]] = {}
+        for block in self.page.blocks:
+            if block.kind != "paragraph" or not self.owns(block.section) or self.context(block.section) != "columns":
+                continue
+            if names := _defined_terms(block.lines):
+                found.setdefault(block.section, []).extend(names)
+                self.definitions.add(block.line)
+        for section, names in found.items():
+            where = f"the definition list {self.under_section(section)}"
+            complete = not _subset(self.page.path(section))
+            self.statements.append(Statement("columns", tuple(names), names[0][1], where, complete))
+
     def columns(self, block: Block) -> None:
         if block.section in self.per_column:  # what a column's own heading says of it: not columns
+            return
+        if block.line in self.definitions:  # read as a definition list, a term and what defines it
             return
         context = self.context(block.section)
         for line in block.lines:
@@ -490,6 +515,24 @@ def _column_item(item: Item, *, lenient: bool) -> list[str]:
     if rest[:1].isspace() and _known_type(stripped.split()[0]):
         return names
     return []
+
+
+def _defined_terms(lines: tuple[Line, ...]) -> list[tuple[str, int]]:
+    """The terms of a paragraph made only of `term` lines each followed by `: definition` lines, or []."""
+    terms: list[tuple[str, int]] = []
+    expecting_definition = False
+    for line in lines:
+        text = line.text.strip()
+        if text.startswith(":") and len(text) > 1:
+            if not terms:
+                return []
+            expecting_definition = False
+        elif not expecting_definition and (match := re.fullmatch(_NAME, text)):
+            terms.append((_unquote(match.group(0)), line.number))
+            expecting_definition = True
+        else:
+            return []
+    return terms if terms and not expecting_definition else []
 
 
 def _cell_names(text: str) -> list[str]:

@@ -299,6 +299,14 @@ create table public.support_tickets (
   created_at timestamptz not null default now()
 );
 
+create table public.ticket_events (
+  id bigint generated always as identity primary key,
+  ticket_id bigint not null,
+  kind text not null,
+  payload jsonb,
+  at timestamptz not null default now()
+);
+
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values
   ('originals', 'originals', false, 52428800, array['image/heic', 'image/jpeg', 'image/png']),
   ('thumbnails', 'thumbnails', true, 5242880, array['image/webp']),
