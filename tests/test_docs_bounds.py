@@ -164,3 +164,14 @@ def test_any_text_is_read_without_error_and_every_line_is_on_the_page(text: str)
         assert all(1 <= line <= last for line in lines), (text, lines)
     signs = stub_signs(page)
     assert all(1 <= line.number <= last for line in signs.placeholders)
+
+
+def test_a_placeholder_in_a_table_cell_is_one_placeholder_and_a_template_row_is_one_too() -> None:
+    page = parse_page(
+        "# t\n\n| Column | Type |\n|---|---|\n| id | TODO |\n\n"
+        "| Column | Type |\n|---|---|\n| column_name | data_type |\n"
+    )
+    assert [(line.number, line.text) for line in stub_signs(page).placeholders] == [
+        (5, "TODO"),
+        (9, "column_name | data_type"),
+    ]

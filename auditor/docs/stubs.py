@@ -43,13 +43,15 @@ class StubSigns:
 
 
 def stub_signs(page: Page) -> StubSigns:
-    rows = [  # a table row as one line, for a row the template left: `column_name | data_type`
+    joined = (  # a table row as one line; its cells are visible lines already, so only a row the
+        # template left (`column_name | data_type`) is added, never a second sighting of a cell's TODO
         Line(row[0].number, " | ".join(cell.text for cell in row))
         for block in page.blocks
         if not block.generated
         for row in block.rows[1:]
         if row
-    ]
+    )
+    rows = [line for line in joined if _TEMPLATE_ROW.search(line.text.replace("`", ""))]
     lines = sorted([*page.visible_lines(), *rows], key=lambda line: line.number)
     placeholders = tuple(line for line in lines if placeholder_in(line.text))
     used = {block.section for block in page.blocks}
