@@ -7,6 +7,7 @@ import json
 
 from auditor import __version__
 from auditor.model import Finding, Report
+from auditor.render import summary
 from auditor.render.values import SECURITY, json_visible
 
 JSON_FORMAT_VERSION = 2
@@ -72,9 +73,7 @@ def report_dict(report: Report) -> dict:
             "path": baseline.path,
             "environment": baseline.environment,
             "generated_at": baseline.generated_at,
-            "new": sum(report.change(f) == "new" for f in report.findings),
-            "changed": sum(report.change(f) == "changed" for f in report.findings),
-            "unchanged": sum(report.change(f) == "unchanged" for f in report.findings),
+            **summary.changes(report),  # new, changed, unchanged
             "resolved": [finding_dict(f, "resolved", None) for f in baseline.resolved],
         },
         "findings": [

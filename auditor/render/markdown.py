@@ -122,7 +122,7 @@ def _report_values(report: Report, full_report: str | None, fail_on: str | None)
         headline=summary.headline(report, fail_on),
         checked=summary.checked(report),
         full_report=_where(full_report),
-        changes=_changes(report),
+        changes=summary.changes(report),
         security_checks=("nothing: the audit failed",) if report.failure else checks,
         security_found=summary.security_found(report),
         accepted=summary.accepted(report),
@@ -164,8 +164,3 @@ def _where(full_report: str | None) -> str:
 
 def _size(text: str) -> int:
     return len(text.encode("utf-8"))
-
-
-def _changes(report: Report) -> dict[str, int]:
-    marks = [report.change(f) for f in report.findings]
-    return {"new": marks.count("new"), "changed": marks.count("changed"), "unchanged": marks.count("unchanged")}

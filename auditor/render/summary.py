@@ -134,3 +134,9 @@ def security_found(report: Report, limit: int | None = 5) -> list[tuple[str, str
 def accepted(report: Report) -> list[str]:
     """'function public.search: anon may execute it (the search page needs it)', one per accepted exposure."""
     return [f"{a.kind} {a.name}: {a.exposure}" + (f" ({a.reason})" if a.reason else "") for a in report.accepted]
+
+
+def changes(report: Report) -> dict[str, int]:
+    """How many findings are new, changed and unchanged since the baseline (every format says it)."""
+    marks = [report.change(f) for f in report.findings]
+    return {change: marks.count(change) for change in ("new", "changed", "unchanged")}

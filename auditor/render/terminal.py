@@ -54,11 +54,8 @@ def print_report(report: Report, console: Console, *, fail_on: str | None = "err
     if detail == "quiet":
         return
     if report.baseline is not None:
-        changes = [report.change(f) for f in report.findings]
-        counts = (
-            f"{changes.count('new')} new, {changes.count('changed')} changed, {changes.count('unchanged')} unchanged, "
-        )
-        counts += f"{len(report.baseline.resolved)} resolved"
+        counts = ", ".join(f"{count} {change}" for change, count in summary.changes(report).items())
+        counts += f", {len(report.baseline.resolved)} resolved"
         _labelled(console, "since", [f"{visible(report.baseline.path)}: {counts}"])
     for group in summary.by_severity(report.findings):
         console.print()
