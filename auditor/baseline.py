@@ -166,7 +166,7 @@ def compare_with_baseline(report: Report, previous: PreviousReport) -> Report:
     changed = {
         (f.rule, f.name)
         for f in findings
-        if before.get((f.rule, f.name), _comparable(f.actual)) != _comparable(f.actual)
+        if (f.rule, f.name) in before and before[(f.rule, f.name)] != _comparable(f.actual)
     }
     baseline = Baseline(
         path=previous.path,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from auditor.wording import plural
+
 _UNITS = {
     "": 1,
     "b": 1,
@@ -67,7 +69,7 @@ def approximate_size(size: int) -> str:
             break
         value /= 1024
     if unit == "bytes":
-        return f"{size} byte" + ("" if size == 1 else "s")
+        return plural(size, "byte")
     return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 

@@ -101,16 +101,15 @@ def _page_name(argument: str, inputs) -> str:
     folder = docs_folder(inputs)
     if path.parent != Path() and path.parent.resolve() != folder.resolve():
         raise UsageError(f"{argument} is not in the docs folder {inputs.docs.folder}.")
-    if inputs.docs.file(path.name) is None and inputs.docs.file(f"{path.name}.md") is not None:
-        return f"{path.name}.md"  # 12-profiles for 12-profiles.md
-    if inputs.docs.file(path.name) is None:
-        names = [f.name for f in inputs.docs.files]
-        pages = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
-        raise UsageError(
-            f"The docs folder {inputs.docs.folder} has no page {path.name} (pages: {pages or 'none'})."
-            f"{did_you_mean(path.name, names)}"
-        )
-    return path.name
+    for name in (path.name, f"{path.name}.md"):  # 12-profiles for 12-profiles.md
+        if inputs.docs.file(name) is not None:
+            return name
+    names = [f.name for f in inputs.docs.files]
+    pages = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+    raise UsageError(
+        f"The docs folder {inputs.docs.folder} has no page {path.name} (pages: {pages or 'none'})."
+        f"{did_you_mean(path.name, names)}"
+    )
 
 
 @app.command(
