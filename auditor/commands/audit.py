@@ -370,7 +370,7 @@ def _check_outputs(
     """Check every report path of every environment, and the job summary of --github, before the
     audit starts (reports.check_outputs): none may overwrite the inventory, the inventory document
     or a baseline, nor write inside the docs folder."""
-    from auditor.docs.scan import docs_path, inventory_document_path
+    from auditor.docs.scan import docs_path, spared_paths
     from auditor.reports import STDOUT, Target, check_outputs
 
     targets = [
@@ -383,12 +383,11 @@ def _check_outputs(
 
         if summary := summary_target():
             targets.append(summary)
-    inputs = {"the inventory": Path(inventory.path), "the inventory document": inventory_document_path(inventory.path)}
+    inputs, folders = spared_paths(inventory.path, docs_path(inventory))
     if baseline is not None:
         several = len(names) > 1
         inputs |= {f"the baseline of {n}" if several else "the baseline": Path(_target(baseline, n)) for n in names}
-    folder = docs_path(inventory)
-    check_outputs(targets, inputs=inputs, folders={"the docs folder": folder} if folder else {})
+    check_outputs(targets, inputs=inputs, folders=folders)
 
 
 def _emit_all(reports: list[Report], outputs: _Outputs) -> list[AuditorError]:

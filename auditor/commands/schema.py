@@ -59,9 +59,9 @@ def schema(
 
 
 def _spared() -> dict[str, dict[str, Path]]:
-    """What the schema must not overwrite, as for report paths: the inventory (AUDITOR_INVENTORY
-    or inventory.yaml), the inventory document beside it and, when it loads, its docs folder."""
-    from auditor.docs.scan import docs_path, inventory_document_path
+    """What the schema must not overwrite, as for report paths (docs.scan.spared_paths), of the
+    inventory AUDITOR_INVENTORY or inventory.yaml names; its docs folder when it loads."""
+    from auditor.docs.scan import docs_path, spared_paths
     from auditor.inventory import load_inventory
 
     inventory = Path(os.environ.get("AUDITOR_INVENTORY") or DEFAULT_INVENTORY)
@@ -69,7 +69,5 @@ def _spared() -> dict[str, dict[str, Path]]:
         folder = docs_path(load_inventory(inventory))
     except AuditorError:  # none yet, or one being written: its file and document are spared all the same
         folder = None
-    return {
-        "inputs": {"the inventory": inventory, "the inventory document": inventory_document_path(inventory)},
-        "folders": {"the docs folder": folder} if folder else {},
-    }
+    inputs, folders = spared_paths(inventory, folder)
+    return {"inputs": inputs, "folders": folders}

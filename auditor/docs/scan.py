@@ -32,6 +32,13 @@ def inventory_document_path(inventory_path: str | Path) -> Path:
     return Path(inventory_path).parent / "docs" / "INVENTORY.md"
 
 
+def spared_paths(inventory_path: str | Path, docs_folder: Path | None) -> tuple[dict[str, Path], dict[str, Path]]:
+    """What no output of a command may overwrite, as reports.check_outputs takes them: the files
+    (the inventory, the inventory document beside it) and the folders (the docs folder)."""
+    files = {"the inventory": Path(inventory_path), "the inventory document": inventory_document_path(inventory_path)}
+    return files, ({"the docs folder": docs_folder} if docs_folder else {})
+
+
 def declared_objects(inventory: Inventory) -> list[tuple[ObjectRef, Any]]:
     """Every declared object of every inventoried kind (tables, views..., buckets) with its spec,
     in the order of the kinds, then of the inventory."""
